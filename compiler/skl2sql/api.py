@@ -1,0 +1,179 @@
+"""The public entry point: :func:`compile` a fitted estimator into SQL.
+
+Output contract (stable; the dbt package and users build on it): one SELECT over the input table
+whose columns are the ``keep`` columns, then ``prediction``, then for classifiers one
+``probability_<class>`` column per class in ``classes_`` order (or ``decision_function`` /
+``decision_function_<class>`` for classifiers without ``predict_proba``), then any extra outputs.
+Transformers (preprocessing pipelines) output one column per output feature.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from . import assemblers
+from .dialects import DialectPolicy, resolve_dialect
+from .errors import SchemaError
+from .ir import Column, Expr
+from .ir_eval import evaluate_program
+from .lowering import build_expressions, build_select, render
+from .program import Context, Feature, Prediction, Program, class_suffixes
+
+__all__ = ["compile", "CompiledModel", "program_for", "resolve_features"]
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """A compiled model: the SQL, its output columns and the IR it came from.
+
+    ``classes``: output column -> class label, for the per-class columns of a classifier.
+    """
+
+    program: Program
+    table: str
+    dialect: str
+    keep: tuple[str, ...]
+    features: tuple[str, ...]
+    outputs: list[str]
+    estimator_name: str
+    classes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def policy(self) -> DialectPolicy:
+        return resolve_dialect(self.dialect)
+
+    @cached_property
+    def sql(self) -> str:
+        """One SELECT over ``table``: keep columns, then the outputs."""
+        return render(build_select(self.program, self.table, self.keep, self.policy), self.policy)
+
+    def to_sql(self, pretty: bool = False) -> str:
+        return render(build_select(self.program, self.table, self.keep, self.policy), self.policy, pretty)
+
+    def expressions(self) -> dict[str, str]:
+        """Output name -> bare SQL expression over the input columns (no FROM), to embed in a
+        SELECT of your own."""
+        policy = self.policy
+        return {name: render(node, policy) for name, node in build_expressions(self.program, policy).items()}
+
+    def evaluate(self, data: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Run the IR in NumPy with SQL semantics (NaN/None are NULL); for checking."""
+        return evaluate_program(self.program, data)
+
+    def __repr__(self) -> str:
+        return (
+            f"CompiledModel({self.estimator_name}, dialect={self.dialect!r}, table={self.table!r}, "
+            f"outputs={self.outputs!r})"
+        )
+
+
+def resolve_features(estimator: Any, features: Sequence[str] | None) -> list[str]:
+    """Input column names: ``features`` if given, else the estimator's ``feature_names_in_``."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    n_in = getattr(estimator, "n_features_in_", None)
+    if features is not None:
+        names = [str(f) for f in features]
+        if fitted is not None and list(map(str, fitted)) != names:
+            raise SchemaError(
+                f"{type(estimator).__name__} was fitted on columns {list(map(str, fitted))}, "
+                f"but features={names} was given"
+            )
+    elif fitted is not None:
+        names = [str(f) for f in fitted]
+    else:
+        raise SchemaError(
+            f"{type(estimator).__name__} was fitted without column names; pass features=[...] "
+            f"with {n_in if n_in is not None else 'one name per'} input column names"
+        )
+    if n_in is not None and len(names) != int(n_in):
+        raise SchemaError(
+            f"{type(estimator).__name__} expects {n_in} input columns, got {len(names)} feature names"
+        )
+    seen: set[str] = set()
+    for n in names:
+        if not n:
+            raise SchemaError("feature names must be non-empty")
+        if n in seen:
+            raise SchemaError(f"feature name {n!r} appears twice")
+        seen.add(n)
+    return names
+
+
+def _prediction_outputs(p: Prediction) -> tuple[list[tuple[str, Expr]], dict[str, Any]]:
+    outs: list[tuple[str, Expr]] = [("prediction", p.value)]
+    classes: dict[str, Any] = {}
+    if p.kind == "classifier" and p.classes is not None:
+        suffixes = class_suffixes(p.classes)
+        if p.proba is not None:
+            for s, c, e in zip(suffixes, p.classes, p.proba, strict=True):
+                outs.append((f"probability_{s}", e))
+                classes[f"probability_{s}"] = c
+        elif p.decision is not None:
+            if len(p.decision) == 1:
+                outs.append(("decision_function", p.decision[0]))
+            else:
+                for s, c, e in zip(suffixes, p.classes, p.decision, strict=True):
+                    outs.append((f"decision_function_{s}", e))
+                    classes[f"decision_function_{s}"] = c
+    elif p.decision is not None and p.kind != "classifier":
+        outs.append(("decision_function", p.decision[0]))
+    outs.extend(p.extra)
+    return outs, classes
+
+
+def _feature_outputs(features: list[Feature]) -> list[tuple[str, Expr]]:
+    names = class_suffixes([re.sub(r"\s+", "_", f.name) for f in features])
+    return [(n if n[0].isalpha() or n[0] == "_" else f"f_{n}", f.expr) for n, f in zip(names, features, strict=True)]
+
+
+def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Sequence[str] = ()) -> tuple[Program, dict[str, Any]]:
+    """Assemble the IR program of ``estimator`` (no SQL yet)."""
+    names = resolve_features(estimator, features)
+    ctx = Context(reserved=set(names) | set(keep), inputs=set(names))
+    result = assemblers.assemble(estimator, [Feature(Column(n), n) for n in names], ctx)
+    if isinstance(result, Prediction):
+        outputs, classes = _prediction_outputs(result)
+    else:
+        outputs, classes = _feature_outputs(result), {}
+    clash = set(keep) & {n for n, _ in outputs}
+    if clash:
+        raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")
+    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes
+
+
+def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglot's transpile
+    estimator: Any,
+    table: str,
+    dialect: str = "duckdb",
+    keep: Sequence[str] = (),
+    features: Sequence[str] | None = None,
+) -> CompiledModel:
+    """Compile a fitted estimator into SQL over ``table`` for ``dialect``.
+
+    ``keep``: input columns passed through first (keys). ``features``: input column names when the
+    estimator was fitted on an array (otherwise ``feature_names_in_`` is used).
+    """
+    policy = resolve_dialect(dialect)
+    keep_t = tuple(str(k) for k in keep)
+    if len(set(keep_t)) != len(keep_t):
+        raise SchemaError(f"keep columns are repeated: {list(keep_t)}")
+    program, classes = program_for(estimator, features, keep_t)
+    compiled = CompiledModel(
+        program=program,
+        table=table,
+        dialect=policy.name,
+        keep=keep_t,
+        features=program.inputs,
+        outputs=[n for n, _ in program.outputs],
+        estimator_name=type(estimator).__name__,
+        classes=classes,
+    )
+    _ = compiled.sql  # render now, so dialect errors surface at compile time
+    return compiled
+

@@ -1,0 +1,81 @@
+"""The explicit registry: estimator class -> assembler function.
+
+Each family module (``linear``, ``preprocessing``, ``trees`` ...) registers its classes with
+:func:`register`; :mod:`skl2sql.assemblers` imports every family module by name, so what is
+supported is visible in one place and nothing is discovered by magic. Lookup is by exact class:
+a subclass may change behaviour, so it is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..errors import Skl2SqlError, UnsupportedEstimatorError
+from ..program import Context, Feature, Prediction
+
+__all__ = ["Assembler", "register", "assemble", "transform", "predict", "supported_estimators"]
+
+Assembler = Callable[[Any, list[Feature], Context], "Prediction | list[Feature]"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+_REGISTRY: dict[type, Assembler] = {}
+
+
+def register(*classes: type) -> Callable[[F], F]:
+    """Register ``fn`` as the assembler for each of ``classes``."""
+
+    def deco(fn: F) -> F:
+        for cls in classes:
+            _REGISTRY[cls] = fn
+        return fn
+
+    return deco
+
+
+def supported_estimators() -> list[str]:
+    """Names of every estimator class that compiles, sorted."""
+    return sorted({cls.__name__ for cls in _REGISTRY})
+
+
+def _check_fitted(est: Any) -> None:
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(est, "fit") or not hasattr(est, "get_params"):
+        return  # raw boosters and similar objects are fitted by construction
+    try:
+        check_is_fitted(est)
+    except NotFittedError:
+        raise Skl2SqlError(f"{type(est).__name__} is not fitted; fit it before compiling") from None
+    except TypeError:
+        return
+
+
+def assemble(est: Any, features: list[Feature], ctx: Context) -> Prediction | list[Feature]:
+    """Assemble one estimator over ``features``: a Prediction for predictors, features for
+    transformers."""
+    fn = _REGISTRY.get(type(est))
+    if fn is None:
+        raise UnsupportedEstimatorError(
+            f"{type(est).__module__}.{type(est).__name__} cannot be compiled to SQL; supported "
+            f"estimators: {', '.join(supported_estimators())}"
+        )
+    _check_fitted(est)
+    return fn(est, features, ctx)
+
+
+def transform(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    out = assemble(est, features, ctx)
+    if isinstance(out, Prediction):
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} is a predictor and cannot be used as a transformer step here"
+        )
+    return out
+
+
+def predict(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    out = assemble(est, features, ctx)
+    if not isinstance(out, Prediction):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} is a transformer, not a predictor")
+    return out

@@ -1,0 +1,88 @@
+"""Command line: ``skl2sql compile MODEL --dialect D --table T [--keep COL]... [-o FILE]``.
+
+Errors print one line to stderr and exit with status 2 (no traceback); a pickle file prints a
+warning first, because loading it runs code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .api import compile as compile_model
+from .assemblers import supported_estimators
+from .dialects import available_dialects
+from .errors import Skl2SqlError
+from .loading import load_model
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="skl2sql", description="Compile fitted scikit-learn, LightGBM and XGBoost models into SQL."
+    )
+    parser.add_argument("--version", action="version", version=f"skl2sql {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("compile", help="compile a model file to SQL")
+    c.add_argument("model", help="model file: .skops (safe), .joblib/.pkl (pickle: runs code), LightGBM .txt, XGBoost .json/.ubj")
+    c.add_argument("--dialect", "-d", default="duckdb", help="SQL dialect (see `skl2sql dialects`), default duckdb")
+    c.add_argument("--table", "-t", required=True, help="input table or view, optionally qualified (schema.table)")
+    c.add_argument("--keep", "-k", action="append", default=[], metavar="COL", help="column passed through (repeatable)")
+    c.add_argument(
+        "--features", "-f", default=None, metavar="A,B,...",
+        help="comma-separated input column names, for models fitted on arrays",
+    )
+    c.add_argument("--expressions", action="store_true", help="print one bare expression per output instead of a SELECT")
+    c.add_argument("--pretty", action="store_true", help="format the SQL over several lines")
+    c.add_argument("-o", "--output", default=None, help="write the SQL to this file instead of stdout")
+
+    sub.add_parser("dialects", help="list SQL dialects")
+    sub.add_parser("estimators", help="list estimators that compile")
+    return parser
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    features = [f.strip() for f in args.features.split(",")] if args.features else None
+    compiled = compile_model(model, table=args.table, dialect=args.dialect, keep=args.keep, features=features)
+    if args.expressions:
+        text = "\n".join(f"{name}: {sql}" for name, sql in compiled.expressions().items())
+    else:
+        text = compiled.to_sql(pretty=args.pretty)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {len(text):,} bytes of {compiled.dialect} SQL to {args.output}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "compile":
+            return _cmd_compile(args)
+        if args.command == "dialects":
+            print("\n".join(available_dialects()))
+            return 0
+        if args.command == "estimators":
+            print("\n".join(supported_estimators()))
+            return 0
+    except Skl2SqlError as err:
+        print(f"skl2sql: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"skl2sql: error: {err}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

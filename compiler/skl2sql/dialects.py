@@ -1,0 +1,121 @@
+"""Everything skl2sql knows about SQL dialects, in one place.
+
+sqlglot does the heavy lifting (quoting, function names, type names); this module adds the few
+rules that decide whether a number computed by the warehouse equals the one NumPy computed:
+
+- Float literals are written in round-trip (shortest exact) scientific notation, ``1.5E0``: DuckDB,
+  MySQL and Spark read a bare ``1.5`` as DECIMAL, but ``1.5E0`` as DOUBLE.
+- PostgreSQL and Redshift read even ``1.5E0`` as NUMERIC. Compared with a DOUBLE column that is
+  harmless (it is cast), but a ``CASE`` whose branches are all literals would be NUMERIC and every
+  sum over it exact-decimal arithmetic: those literals are cast to DOUBLE PRECISION.
+- Single-precision casts are only emitted where the dialect has a 4-byte float type.
+- dbt ``target.type`` names map to sqlglot dialect names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot.dialects.dialect import Dialect
+
+from .errors import UnsupportedDialectError
+
+__all__ = ["DialectPolicy", "resolve_dialect", "available_dialects", "dialect_for_dbt_target", "ALIASES"]
+
+#: Friendly names users type, mapped to sqlglot dialect names.
+ALIASES: dict[str, str] = {
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "mariadb": "mysql",
+    "mssql": "tsql",
+    "sqlserver": "tsql",
+    "synapse": "tsql",
+    "spark_sql": "spark",
+    "ch": "clickhouse",
+}
+
+#: Dialects whose numeric literals with a decimal point or exponent are NUMERIC, not DOUBLE.
+_NUMERIC_LITERALS = frozenset({"postgres", "redshift", "materialize", "risingwave"})
+
+#: Single-precision type name per dialect; dialects absent here have no 4-byte float.
+_FLOAT32: dict[str, str] = {
+    "duckdb": "REAL",
+    "postgres": "REAL",
+    "redshift": "REAL",
+    "sqlite": "",  # SQLite has only 8-byte REAL
+    "mysql": "FLOAT",
+    "tsql": "REAL",
+    "clickhouse": "Float32",
+    "spark": "FLOAT",
+    "databricks": "FLOAT",
+    "trino": "REAL",
+    "presto": "REAL",
+}
+
+#: dbt adapter ``target.type`` -> sqlglot dialect.
+_DBT_TARGETS: dict[str, str] = {
+    "duckdb": "duckdb",
+    "postgres": "postgres",
+    "redshift": "redshift",
+    "snowflake": "snowflake",
+    "bigquery": "bigquery",
+    "databricks": "databricks",
+    "spark": "spark",
+    "trino": "trino",
+    "sqlserver": "tsql",
+    "fabric": "fabric",
+    "synapse": "tsql",
+    "clickhouse": "clickhouse",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "oracle": "oracle",
+    "athena": "athena",
+}
+
+
+@dataclass(frozen=True)
+class DialectPolicy:
+    """The resolved dialect and the rules the lowering applies for it."""
+
+    name: str
+    typed_float_literals: bool
+    float32_type: str | None
+
+    @property
+    def sqlglot_dialect(self) -> str:
+        return self.name
+
+
+def available_dialects() -> list[str]:
+    """sqlglot dialect names skl2sql can target, sorted."""
+    return sorted(k for k in Dialect.classes if k)
+
+
+def resolve_dialect(dialect: str) -> DialectPolicy:
+    """Resolve a user-supplied dialect name (case-insensitive, aliases allowed)."""
+    if not isinstance(dialect, str) or not dialect.strip():
+        raise UnsupportedDialectError(f"dialect must be a non-empty string, got {dialect!r}")
+    key = dialect.strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in Dialect.classes or not key:
+        raise UnsupportedDialectError(
+            f"unknown SQL dialect {dialect!r}; known dialects: {', '.join(available_dialects())}"
+        )
+    f32 = _FLOAT32.get(key)
+    return DialectPolicy(
+        name=key,
+        typed_float_literals=key in _NUMERIC_LITERALS,
+        float32_type=f32 or None,
+    )
+
+
+def dialect_for_dbt_target(target_type: str) -> str:
+    """sqlglot dialect for a dbt ``target.type``."""
+    try:
+        return _DBT_TARGETS[target_type.lower()]
+    except KeyError:
+        raise UnsupportedDialectError(
+            f"no SQL dialect known for dbt target type {target_type!r}; "
+            f"known: {', '.join(sorted(_DBT_TARGETS))}"
+        ) from None

@@ -1,0 +1,415 @@
+"""The dialect-neutral intermediate representation (IR).
+
+Every assembler turns a fitted estimator into IR expressions; the lowering turns IR into sqlglot
+trees; the evaluator in :mod:`skl2sql.ir_eval` runs the same IR in NumPy. Keeping the IR small is
+what makes the three-way check (estimator = IR = SQL) cheap: a new node needs one evaluator branch
+and one lowering branch, nothing else.
+
+Semantics follow SQL, not NumPy: ``NULL`` propagates through arithmetic and functions, a comparison
+with ``NULL`` is unknown, and ``Case`` takes the first branch whose condition is *true* (unknown is
+not true). The evaluator reproduces exactly this, so the IR evaluation is a faithful model of what the
+warehouse will compute.
+
+Nodes are frozen dataclasses. They are compared structurally but never hashed in hot paths (a large
+tree ensemble is a deep tree of nodes and structural hashing would be quadratic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal as TypingLiteral
+
+__all__ = [
+    "Expr",
+    "Column",
+    "Literal",
+    "Arith",
+    "Sum",
+    "Func",
+    "Compare",
+    "And",
+    "Or",
+    "Not",
+    "IsNull",
+    "Case",
+    "InList",
+    "Cast",
+    "FUNCTIONS",
+    "safe_exp",
+    "greatest",
+    "children",
+    "ArithOp",
+    "CompareOp",
+    "CastType",
+    "lit",
+    "col",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "total",
+    "case",
+    "clip",
+    "sigmoid",
+    "softmax",
+    "argmax",
+    "is_trivial",
+    "walk",
+    "substitute",
+]
+
+ArithOp = TypingLiteral["+", "-", "*", "/"]
+CompareOp = TypingLiteral["<", "<=", ">", ">=", "=", "!="]
+CastType = TypingLiteral["double", "float32", "text", "int"]
+LiteralValue = float | int | str | bool | None
+
+#: Scalar functions the IR knows. Each has a NumPy twin in the evaluator and a sqlglot node (or a
+#: documented fallback) in the lowering.
+FUNCTIONS: frozenset[str] = frozenset(
+    {"exp", "ln", "log10", "sqrt", "abs", "sign", "floor", "ceil", "power"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the input relation or of an earlier stage."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A constant. Floats are written with full (round-trip) precision by the lowering."""
+
+    value: LiteralValue
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    """Binary arithmetic. Division by zero is never emitted by assemblers (they guard it)."""
+
+    op: ArithOp
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    """N-ary addition; lowered as a balanced tree so 10,000 terms do not nest 10,000 deep."""
+
+    terms: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Func:
+    """A scalar function from :data:`FUNCTIONS`."""
+
+    name: str
+    args: tuple[Expr, ...]
+
+    def __post_init__(self) -> None:
+        if self.name not in FUNCTIONS:
+            raise ValueError(f"unknown IR function {self.name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A comparison; unknown (NULL) when either side is NULL."""
+
+    op: CompareOp
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull:
+    item: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """``CASE WHEN c1 THEN v1 ... ELSE default END``; ``default=None`` means ``ELSE NULL``."""
+
+    whens: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    """``item IN (values...)``; unknown when ``item`` is NULL."""
+
+    item: Expr
+    values: tuple[Literal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """A type conversion. ``float32`` rounds a double to the nearest single-precision value."""
+
+    item: Expr
+    to: CastType
+
+
+Expr = Column | Literal | Arith | Sum | Func | Compare | And | Or | Not | IsNull | Case | InList | Cast
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders. Assemblers use these rather than the raw constructors: they fold constants and skip
+# no-op terms, which keeps the SQL small without an optimisation pass.
+# ---------------------------------------------------------------------------------------------
+
+
+def lit(value: LiteralValue) -> Literal:
+    """A literal; NumPy scalars are turned into Python ones so the lowering sees plain types."""
+    if value is None or isinstance(value, (str, bool)):
+        return Literal(value)
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value)
+    return Literal(float(value))  # type: ignore[arg-type]
+
+
+def col(name: str) -> Column:
+    return Column(name)
+
+
+def _num(e: Expr) -> float | None:
+    if isinstance(e, Literal) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool):
+        return float(e.value)
+    return None
+
+
+def add(a: Expr, b: Expr) -> Expr:
+    return total([a, b])
+
+
+def sub(a: Expr, b: Expr) -> Expr:
+    nb = _num(b)
+    if nb == 0.0:
+        return a
+    na = _num(a)
+    if na is not None and nb is not None:
+        return lit(na - nb)
+    return Arith("-", a, b)
+
+
+def mul(a: Expr, b: Expr) -> Expr:
+    na, nb = _num(a), _num(b)
+    if na is not None and nb is not None:
+        return lit(na * nb)
+    if na == 1.0:
+        return b
+    if nb == 1.0:
+        return a
+    return Arith("*", a, b)
+
+
+def div(a: Expr, b: Expr) -> Expr:
+    nb = _num(b)
+    if nb == 1.0:
+        return a
+    na = _num(a)
+    if na is not None and nb is not None and nb != 0.0:
+        return lit(na / nb)
+    return Arith("/", a, b)
+
+
+def total(terms: Sequence[Expr]) -> Expr:
+    """Sum of terms, flattening nested sums. Zero literals are dropped; constants are kept in
+    place (not folded together) because float addition is not associative and parity with NumPy's
+    evaluation order matters more than a few bytes."""
+    flat: list[Expr] = []
+    for t in terms:
+        if isinstance(t, Sum):
+            flat.extend(t.terms)
+        elif _num(t) == 0.0:
+            continue
+        else:
+            flat.append(t)
+    if not flat:
+        return lit(0.0)
+    if len(flat) == 1:
+        return flat[0]
+    return Sum(tuple(flat))
+
+
+def case(whens: Sequence[tuple[Expr, Expr]], default: Expr | None = None) -> Expr:
+    if not whens:
+        return default if default is not None else Literal(None)
+    return Case(tuple(whens), default)
+
+
+def clip(x: Expr, low: float | None, high: float | None) -> Expr:
+    """Clamp ``x`` to ``[low, high]``; NULL stays NULL (CASE falls through to ``x``)."""
+    whens: list[tuple[Expr, Expr]] = []
+    if low is not None:
+        whens.append((Compare("<", x, lit(low)), lit(low)))
+    if high is not None:
+        whens.append((Compare(">", x, lit(high)), lit(high)))
+    return case(whens, x) if whens else x
+
+
+#: exp() of anything below this underflows to a subnormal/zero; PostgreSQL raises on underflow, so
+#: arguments are clamped. The absolute error this introduces is below 1e-300.
+EXP_FLOOR = -700.0
+
+
+def safe_exp(x: Expr) -> Expr:
+    """``exp(x)`` that never underflows (PostgreSQL raises "value out of range: underflow")."""
+    return Func("exp", (clip(x, EXP_FLOOR, None),))
+
+
+def sigmoid(z: Expr) -> Expr:
+    """Numerically stable logistic function, matching ``scipy.special.expit`` to ~1 ulp.
+
+    ``1/(1+exp(-z))`` overflows for very negative ``z`` in engines that raise on overflow, so the
+    negative branch uses ``exp(z)/(1+exp(z))``."""
+    pos = div(lit(1.0), add(lit(1.0), safe_exp(Arith("-", lit(0.0), z))))
+    ez = safe_exp(z)
+    neg = div(ez, add(lit(1.0), ez))
+    return Case(((Compare(">=", z, lit(0.0)), pos), (Compare("<", z, lit(0.0)), neg)), None)
+
+
+def softmax(scores: Sequence[Expr]) -> list[Expr]:
+    """Softmax with max-subtraction (as ``scipy.special.softmax``); scores should be columns so
+    each is referenced cheaply. Returns one expression per score."""
+    if len(scores) == 1:
+        return [lit(1.0)]
+    m = greatest(scores)
+    exps = [safe_exp(sub(s, m)) for s in scores]
+    denom = total(exps)
+    return [div(e, denom) for e in exps]
+
+
+def greatest(values: Sequence[Expr]) -> Expr:
+    """Maximum of values, NULL if any is NULL (SQL GREATEST differs by engine on NULLs, so this
+    is written as CASE)."""
+    if len(values) == 1:
+        return values[0]
+    whens: list[tuple[Expr, Expr]] = []
+    for v in values[:-1]:
+        conds = [Compare(">=", v, o) for o in values if o is not v]
+        whens.append((And(tuple(conds)) if len(conds) > 1 else conds[0], v))
+    last = values[-1]
+    conds = [Compare(">=", last, o) for o in values[:-1]]
+    whens.append((And(tuple(conds)) if len(conds) > 1 else conds[0], last))
+    return Case(tuple(whens), None)
+
+
+def argmax(values: Sequence[Expr], labels: Sequence[Expr]) -> Expr:
+    """The label of the largest value, first one winning ties (``numpy.argmax``).
+
+    Branch ``k`` requires ``v_k > v_j`` for ``j < k`` and ``v_k >= v_j`` for ``j > k``. Every
+    branch compares against every value, so one NULL value makes the result NULL rather than
+    silently picking another class."""
+    assert len(values) == len(labels) and values
+    if len(values) == 1:
+        return case([(Not(IsNull(values[0])), labels[0])], None)
+    whens: list[tuple[Expr, Expr]] = []
+    for k, v in enumerate(values):
+        conds: list[Expr] = []
+        for j, o in enumerate(values):
+            if j < k:
+                conds.append(Compare(">", v, o))
+            elif j > k:
+                conds.append(Compare(">=", v, o))
+        whens.append((And(tuple(conds)) if len(conds) > 1 else conds[0], labels[k]))
+    return Case(tuple(whens), None)
+
+
+def is_trivial(e: Expr) -> bool:
+    """Cheap to repeat: inlining it into several consumers costs nothing."""
+    if isinstance(e, (Column, Literal)):
+        return True
+    if isinstance(e, Cast) and isinstance(e.item, Column):
+        return True
+    return False
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, (Column, Literal)):
+        return ()
+    if isinstance(e, Arith) or isinstance(e, Compare):
+        return (e.left, e.right)
+    if isinstance(e, Sum):
+        return e.terms
+    if isinstance(e, Func):
+        return e.args
+    if isinstance(e, (And, Or)):
+        return e.items
+    if isinstance(e, (Not, IsNull, Cast)):
+        return (e.item,)
+    if isinstance(e, InList):
+        return (e.item, *e.values)
+    if isinstance(e, Case):
+        out: list[Expr] = []
+        for c, v in e.whens:
+            out.extend((c, v))
+        if e.default is not None:
+            out.append(e.default)
+        return tuple(out)
+    raise TypeError(f"not an IR node: {e!r}")
+
+
+def walk(e: Expr) -> list[Expr]:
+    """All nodes of ``e`` (iteratively, so deep trees do not hit Python's recursion limit)."""
+    out: list[Expr] = []
+    stack = [e]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(children(n))
+    return out
+
+
+def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
+    """Replace column references by expressions (used to inline stages)."""
+    if isinstance(e, Column):
+        return mapping.get(e.name, e)
+    if isinstance(e, Literal):
+        return e
+    if isinstance(e, Arith):
+        return Arith(e.op, substitute(e.left, mapping), substitute(e.right, mapping))
+    if isinstance(e, Compare):
+        return Compare(e.op, substitute(e.left, mapping), substitute(e.right, mapping))
+    if isinstance(e, Sum):
+        return Sum(tuple(substitute(t, mapping) for t in e.terms))
+    if isinstance(e, Func):
+        return Func(e.name, tuple(substitute(a, mapping) for a in e.args))
+    if isinstance(e, And):
+        return And(tuple(substitute(a, mapping) for a in e.items))
+    if isinstance(e, Or):
+        return Or(tuple(substitute(a, mapping) for a in e.items))
+    if isinstance(e, Not):
+        return Not(substitute(e.item, mapping))
+    if isinstance(e, IsNull):
+        return IsNull(substitute(e.item, mapping))
+    if isinstance(e, Cast):
+        return Cast(substitute(e.item, mapping), e.to)
+    if isinstance(e, InList):
+        return InList(substitute(e.item, mapping), e.values)
+    if isinstance(e, Case):
+        return Case(
+            tuple((substitute(c, mapping), substitute(v, mapping)) for c, v in e.whens),
+            None if e.default is None else substitute(e.default, mapping),
+        )
+    raise TypeError(f"not an IR node: {e!r}")

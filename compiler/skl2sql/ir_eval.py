@@ -1,0 +1,248 @@
+"""Evaluate IR in NumPy with SQL semantics.
+
+This is the middle leg of the three-way check (estimator = IR = SQL): a disagreement between the
+estimator and the IR is an assembler bug; one between the IR and an engine is a lowering or dialect
+bug. Numbers are float64 arrays with NaN standing for NULL; text is an object array with ``None``
+for NULL; truth values are float arrays of 1.0 / 0.0 / NaN (unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .ir import (
+    And,
+    Arith,
+    Case,
+    Cast,
+    Column,
+    Compare,
+    Expr,
+    Func,
+    InList,
+    IsNull,
+    Literal,
+    Not,
+    Or,
+    Sum,
+)
+from .program import Program
+
+__all__ = ["evaluate", "evaluate_program"]
+
+
+def _is_obj(a: np.ndarray) -> bool:
+    return a.dtype == object
+
+
+def _null(a: np.ndarray) -> np.ndarray:
+    if _is_obj(a):
+        return np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in a], dtype=bool)
+    return np.isnan(a)
+
+
+def _as_float(a: np.ndarray) -> np.ndarray:
+    if not _is_obj(a):
+        return a.astype(np.float64, copy=False)
+    out = np.full(a.shape, np.nan)
+    for i, v in enumerate(a):
+        if v is not None and not (isinstance(v, float) and np.isnan(v)):
+            out[i] = float(v)
+    return out
+
+
+def _truth(a: np.ndarray) -> np.ndarray:
+    """True where the condition is definitely true (SQL WHEN semantics)."""
+    return np.asarray(a == 1.0, dtype=bool)
+
+
+def evaluate(e: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Evaluate one expression over ``n`` rows of ``env`` (column name -> array)."""
+    if isinstance(e, Column):
+        if e.name not in env:
+            raise KeyError(f"column {e.name!r} is not available")
+        return env[e.name]
+    if isinstance(e, Literal):
+        v = e.value
+        if v is None:
+            return np.full(n, np.nan)
+        if isinstance(v, str):
+            return np.array([v] * n, dtype=object)
+        return np.full(n, float(v))
+    if isinstance(e, Arith):
+        a = _as_float(evaluate(e.left, env, n))
+        b = _as_float(evaluate(e.right, env, n))
+        with np.errstate(all="ignore"):
+            if e.op == "+":
+                return a + b
+            if e.op == "-":
+                return a - b
+            if e.op == "*":
+                return a * b
+            out = a / b
+            out[b == 0] = np.nan  # SQL: NULL (SQLite/MySQL) or error; never inf
+            return out
+    if isinstance(e, Sum):
+        acc = _as_float(evaluate(e.terms[0], env, n)).copy()
+        for t in e.terms[1:]:
+            acc = acc + _as_float(evaluate(t, env, n))
+        return acc
+    if isinstance(e, Func):
+        args = [_as_float(evaluate(a, env, n)) for a in e.args]
+        return _func(e.name, args)
+    if isinstance(e, Compare):
+        return _compare(e.op, evaluate(e.left, env, n), evaluate(e.right, env, n))
+    if isinstance(e, And):
+        parts = [evaluate(i, env, n) for i in e.items]
+        out = np.ones(n)
+        anynull = np.zeros(n, dtype=bool)
+        for p in parts:
+            out = np.where(p == 0.0, 0.0, out)
+            anynull |= np.isnan(p)
+        return np.where((out == 1.0) & anynull, np.nan, out)
+    if isinstance(e, Or):
+        parts = [evaluate(i, env, n) for i in e.items]
+        out = np.zeros(n)
+        anynull = np.zeros(n, dtype=bool)
+        for p in parts:
+            out = np.where(p == 1.0, 1.0, out)
+            anynull |= np.isnan(p)
+        return np.where((out == 0.0) & anynull, np.nan, out)
+    if isinstance(e, Not):
+        p = evaluate(e.item, env, n)
+        return np.where(np.isnan(p), np.nan, 1.0 - p)
+    if isinstance(e, IsNull):
+        return _null(evaluate(e.item, env, n)).astype(np.float64)
+    if isinstance(e, InList):
+        item = evaluate(e.item, env, n)
+        out = np.zeros(n)
+        for value in e.values:
+            out = np.where(_compare("=", item, evaluate(value, env, n)) == 1.0, 1.0, out)
+        return np.where(_null(item), np.nan, out)
+    if isinstance(e, Cast):
+        item = evaluate(e.item, env, n)
+        if e.to == "double":
+            return _as_float(item)
+        if e.to == "float32":
+            return _as_float(item).astype(np.float32).astype(np.float64)
+        if e.to == "int":
+            f = _as_float(item)
+            return np.where(np.isnan(f), np.nan, np.trunc(f))
+        return np.array([None if v is None else str(v) for v in item], dtype=object)
+    if isinstance(e, Case):
+        return _case(e, env, n)
+    raise TypeError(f"not an IR node: {e!r}")
+
+
+def _case(e: Case, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    values = [evaluate(v, env, n) for _, v in e.whens]
+    default = evaluate(e.default, env, n) if e.default is not None else None
+    text = any(_is_obj(v) for v in values) or (default is not None and _is_obj(default))
+    if text:
+        out: np.ndarray = np.array([None] * n, dtype=object)
+        if default is not None:
+            out[:] = default
+    else:
+        out = np.full(n, np.nan) if default is None else _as_float(default).copy()
+    taken = np.zeros(n, dtype=bool)
+    for (c, _), v in zip(e.whens, values, strict=True):
+        hit = _truth(evaluate(c, env, n)) & ~taken
+        if text:
+            out[hit] = v[hit]
+        else:
+            out[hit] = _as_float(v)[hit]
+        taken |= hit
+    return out
+
+
+def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    na, nb = _null(a), _null(b)
+    if _is_obj(a) or _is_obj(b):
+        res = np.zeros(len(a))
+        for i in range(len(a)):
+            if na[i] or nb[i]:
+                continue
+            x: Any = a[i]
+            y: Any = b[i]
+            if isinstance(x, str) != isinstance(y, str):
+                x, y = str(x), str(y)
+            res[i] = float(_py_compare(op, x, y))
+        res[na | nb] = np.nan
+        return res
+    with np.errstate(invalid="ignore"):
+        if op == "<":
+            r = a < b
+        elif op == "<=":
+            r = a <= b
+        elif op == ">":
+            r = a > b
+        elif op == ">=":
+            r = a >= b
+        elif op == "=":
+            r = a == b
+        else:
+            r = a != b
+    out = r.astype(np.float64)
+    out[na | nb] = np.nan
+    return out
+
+
+def _py_compare(op: str, x: Any, y: Any) -> bool:
+    if op == "<":
+        return bool(x < y)
+    if op == "<=":
+        return bool(x <= y)
+    if op == ">":
+        return bool(x > y)
+    if op == ">=":
+        return bool(x >= y)
+    if op == "=":
+        return bool(x == y)
+    return bool(x != y)
+
+
+def _func(name: str, args: list[np.ndarray]) -> np.ndarray:
+    x = args[0]
+    with np.errstate(all="ignore"):
+        if name == "exp":
+            return np.exp(x)
+        if name == "ln":
+            return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+        if name == "log10":
+            return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), np.nan)
+        if name == "sqrt":
+            return np.where(x >= 0, np.sqrt(np.where(x >= 0, x, 0.0)), np.nan)
+        if name == "abs":
+            return np.abs(x)
+        if name == "sign":
+            return np.sign(x)
+        if name == "floor":
+            return np.floor(x)
+        if name == "ceil":
+            return np.ceil(x)
+        if name == "power":
+            return np.power(x, args[1])
+    raise ValueError(f"unknown function {name}")
+
+
+def evaluate_program(program: Program, data: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Run a whole program over input columns (arrays or lists; ``None``/NaN are NULL) and
+    return the outputs by name."""
+    env: dict[str, np.ndarray] = {}
+    n = 0
+    for name in program.inputs:
+        raw = data[name]
+        arr = np.asarray(raw)
+        if arr.dtype.kind in "fiub":
+            arr = arr.astype(np.float64)
+        else:
+            arr = np.array([None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in raw], dtype=object)
+        env[name] = arr
+        n = len(arr)
+    for stage in program.stages:
+        for name, e in stage.columns:
+            env[name] = evaluate(e, env, n)
+    return {name: evaluate(e, env, n) for name, e in program.outputs}

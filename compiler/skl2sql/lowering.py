@@ -1,0 +1,312 @@
+"""Lower an IR :class:`~skl2sql.program.Program` to sqlglot trees and dialect SQL text.
+
+The only module that builds sqlglot nodes. Two shapes come out:
+
+- :func:`build_select`: ``WITH stage_1 AS (...), ... SELECT keep..., outputs FROM last_stage``;
+  each stage projects exactly the columns still needed downstream, so wide tables cost nothing.
+- :func:`build_expressions`: one bare expression per output with every stage inlined, to embed in
+  a user's own SELECT.
+
+Before lowering, :func:`plan` inlines every stage column that is used at most once (or is trivial),
+so assemblers can materialize freely and the SQL still computes each shared value exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import cast
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
+
+from . import ir
+from .dialects import DialectPolicy
+from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from .program import Program, Stage
+
+__all__ = [
+    "plan",
+    "lower_expr",
+    "build_select",
+    "build_expressions",
+    "render",
+    "float_text",
+    "parse_table",
+]
+
+#: Terms per left-deep chunk of a long sum; chunks are then combined as a balanced tree, so SQL
+#: nesting depth grows with log(terms) and no engine's (or Python's) recursion limit is reached.
+SUM_CHUNK = 32
+
+
+def plan(program: Program) -> tuple[list[Stage], list[tuple[str, ir.Expr]]]:
+    """Inline stage columns used at most once (or cheap to repeat); keep the rest as stages."""
+    refs: Counter[str] = Counter()
+    for stage in program.stages:
+        for _, e in stage.columns:
+            for node in ir.walk(e):
+                if isinstance(node, ir.Column):
+                    refs[node.name] += 1
+    for _, e in program.outputs:
+        for node in ir.walk(e):
+            if isinstance(node, ir.Column):
+                refs[node.name] += 1
+    mapping: dict[str, ir.Expr] = {}
+    stages: list[Stage] = []
+    for stage in program.stages:
+        kept: list[tuple[str, ir.Expr]] = []
+        for name, e in stage.columns:
+            e2 = ir.substitute(e, mapping) if mapping else e
+            if refs[name] <= 1 or ir.is_trivial(e2):
+                mapping[name] = e2
+            else:
+                kept.append((name, e2))
+        if kept:
+            stages.append(Stage(tuple(kept)))
+    outputs = [(n, ir.substitute(e, mapping) if mapping else e) for n, e in program.outputs]
+    return stages, outputs
+
+
+def inline_all(program: Program) -> list[tuple[str, ir.Expr]]:
+    mapping: dict[str, ir.Expr] = {}
+    for stage in program.stages:
+        for name, e in stage.columns:
+            mapping[name] = ir.substitute(e, mapping)
+    return [(n, ir.substitute(e, mapping)) for n, e in program.outputs]
+
+
+def float_text(value: float) -> str:
+    """Round-trip scientific notation: ``1.5E0``, ``-2.5E-07`` (never a bare decimal, which some
+    engines read as DECIMAL)."""
+    if not math.isfinite(value):
+        raise Skl2SqlError(f"cannot write the non-finite number {value!r} as SQL")
+    text = repr(float(value))
+    if "e" in text:
+        mant, _, expo = text.partition("e")
+        return f"{mant}E{int(expo)}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"{text}E0"
+
+
+def _ident(name: str) -> exp.Identifier:
+    return exp.Identifier(this=name, quoted=True)
+
+
+def _column(name: str) -> exp.Column:
+    return exp.Column(this=_ident(name))
+
+
+def _paren(e: exp.Expression) -> exp.Expression:
+    if isinstance(e, (exp.Column, exp.Literal, exp.Paren, exp.Func, exp.Cast, exp.Case, exp.Null)):
+        return e
+    return exp.Paren(this=e)
+
+
+class _Lowerer:
+    def __init__(self, policy: DialectPolicy) -> None:
+        self.policy = policy
+
+    def literal(self, node: ir.Literal, value_position: bool = False) -> exp.Expression:
+        v = node.value
+        if v is None:
+            return exp.Null()
+        if isinstance(v, bool):
+            return exp.Boolean(this=v)
+        if isinstance(v, str):
+            return exp.Literal.string(v)
+        if isinstance(v, int):
+            text = str(abs(v))
+            out: exp.Expression = exp.Literal.number(text)
+        else:
+            out = exp.Literal.number(float_text(abs(v)))
+            if value_position and self.policy.typed_float_literals:
+                out = exp.Cast(this=out, to=exp.DataType.build("DOUBLE"))
+        if v < 0 or (isinstance(v, float) and math.copysign(1.0, v) < 0 and v == 0.0):
+            if v == 0:
+                return out
+            return exp.Neg(this=out)
+        return out
+
+    def value(self, e: ir.Expr) -> exp.Expression:
+        """An expression in a position whose type becomes the result type (CASE branches)."""
+        if isinstance(e, ir.Literal):
+            return self.literal(e, value_position=True)
+        return self.lower(e)
+
+    def lower(self, e: ir.Expr) -> exp.Expression:
+        if isinstance(e, ir.Column):
+            return _column(e.name)
+        if isinstance(e, ir.Literal):
+            return self.literal(e)
+        if isinstance(e, ir.Arith):
+            left = _paren(self.lower(e.left))
+            right = _paren(self.lower(e.right))
+            if e.op == "+":
+                return exp.Add(this=left, expression=right)
+            if e.op == "-":
+                return exp.Sub(this=left, expression=right)
+            if e.op == "*":
+                return exp.Mul(this=left, expression=right)
+            return exp.Div(this=left, expression=right)
+        if isinstance(e, ir.Sum):
+            return self.sum([self.value(t) if isinstance(t, ir.Literal) else self.lower(t) for t in e.terms])
+        if isinstance(e, ir.Func):
+            return self.func(e)
+        if isinstance(e, ir.Compare):
+            cls = {
+                "<": exp.LT,
+                "<=": exp.LTE,
+                ">": exp.GT,
+                ">=": exp.GTE,
+                "=": exp.EQ,
+                "!=": exp.NEQ,
+            }[e.op]
+            return cast(exp.Expression, cls(this=_paren(self.lower(e.left)), expression=_paren(self.lower(e.right))))
+        if isinstance(e, ir.And):
+            return self.boolean(exp.And, e.items)
+        if isinstance(e, ir.Or):
+            return self.boolean(exp.Or, e.items)
+        if isinstance(e, ir.Not):
+            return exp.Not(this=exp.Paren(this=self.lower(e.item)))
+        if isinstance(e, ir.IsNull):
+            return exp.Is(this=_paren(self.lower(e.item)), expression=exp.Null())
+        if isinstance(e, ir.InList):
+            return exp.In(this=_paren(self.lower(e.item)), expressions=[self.literal(v) for v in e.values])
+        if isinstance(e, ir.Cast):
+            return exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
+        if isinstance(e, ir.Case):
+            ifs = [exp.If(this=self.lower(c), true=self.value(v)) for c, v in e.whens]
+            default = self.value(e.default) if e.default is not None else None
+            return exp.Case(ifs=ifs, default=default)
+        raise TypeError(f"not an IR node: {e!r}")
+
+    def cast_type(self, to: str) -> exp.DataType:
+        if to == "double":
+            return exp.DataType.build("DOUBLE")
+        if to == "float32":
+            if not self.policy.float32_type:
+                raise UnsupportedDialectError(
+                    f"dialect {self.policy.name!r} has no single-precision float type"
+                )
+            return exp.DataType.build(self.policy.float32_type, dialect=self.policy.name)
+        if to == "int":
+            return exp.DataType.build("BIGINT")
+        return exp.DataType.build("VARCHAR")
+
+    def func(self, e: ir.Func) -> exp.Expression:
+        args = [self.lower(a) for a in e.args]
+        x = args[0]
+        if e.name == "exp":
+            return exp.Exp(this=x)
+        if e.name == "ln":
+            return exp.Ln(this=x)
+        if e.name == "log10":
+            return exp.Log(this=exp.Literal.number("10"), expression=x)
+        if e.name == "sqrt":
+            return exp.Sqrt(this=x)
+        if e.name == "abs":
+            return exp.Abs(this=x)
+        if e.name == "sign":
+            return exp.Sign(this=x)
+        if e.name == "floor":
+            return exp.Floor(this=x)
+        if e.name == "ceil":
+            return exp.Ceil(this=x)
+        if e.name == "power":
+            return exp.Pow(this=x, expression=args[1])
+        raise TypeError(f"unknown IR function {e.name}")
+
+    def boolean(self, cls: type[exp.Connector], items: Sequence[ir.Expr]) -> exp.Expression:
+        parts = [exp.Paren(this=self.lower(i)) if isinstance(i, (ir.And, ir.Or)) else self.lower(i) for i in items]
+        out: exp.Expression = parts[0]
+        for p in parts[1:]:
+            out = cast(exp.Expression, cls(this=out, expression=p))
+        return out
+
+    def sum(self, parts: list[exp.Expression]) -> exp.Expression:
+        if len(parts) <= SUM_CHUNK:
+            out = parts[0]
+            for p in parts[1:]:
+                out = exp.Add(this=out, expression=_paren(p))
+            return out
+        chunks = [self.sum(parts[i : i + SUM_CHUNK]) for i in range(0, len(parts), SUM_CHUNK)]
+        return self.sum([exp.Paren(this=c) for c in chunks])
+
+
+def lower_expr(e: ir.Expr, policy: DialectPolicy) -> exp.Expression:
+    return _Lowerer(policy).lower(e)
+
+
+def parse_table(table: str, policy: DialectPolicy) -> exp.Table:
+    """A (possibly qualified) table name as a sqlglot Table with every part quoted.
+
+    Dots separate catalog/schema/table; a part already quoted in the dialect's quotes is kept whole."""
+    if not isinstance(table, str) or not table.strip():
+        raise SchemaError(f"table must be a non-empty name, got {table!r}")
+    try:
+        parsed = exp.to_table(table, dialect=policy.name)
+    except SqlglotError as err:
+        raise SchemaError(f"cannot read table name {table!r}: {err}") from None
+    for ident in parsed.find_all(exp.Identifier):
+        ident.set("quoted", True)
+    return parsed
+
+
+def _stage_name(i: int) -> str:
+    return f"skl2sql_stage_{i}"
+
+
+def build_select(
+    program: Program, table: str, keep: Sequence[str], policy: DialectPolicy
+) -> exp.Expression:
+    """The whole model as one SELECT over ``table``: keep columns, then outputs."""
+    lw = _Lowerer(policy)
+    stages, outputs = plan(program)
+    source: exp.Expression = parse_table(table, policy)
+    # Liveness: which columns each stage must carry forward.
+    needed_later: list[set[str]] = []
+    live: set[str] = set()
+    for _, e in outputs:
+        live |= {n.name for n in ir.walk(e) if isinstance(n, ir.Column)}
+    for stage in reversed(stages):
+        needed_later.append(set(live))
+        for name, e in stage.columns:
+            live.discard(name)
+            live |= {n.name for n in ir.walk(e) if isinstance(n, ir.Column)}
+    needed_later.reverse()
+    keep_cols = list(dict.fromkeys(keep))
+    ctes: list[exp.CTE] = []
+    available: list[str] = list(dict.fromkeys([*keep_cols, *program.inputs]))
+    for i, stage in enumerate(stages):
+        carry = [c for c in available if c in needed_later[i] or c in keep_cols]
+        projections: list[exp.Expression] = [_column(c) for c in carry]
+        for name, e in stage.columns:
+            projections.append(exp.Alias(this=lw.lower(e), alias=_ident(name)))
+        select = exp.Select(expressions=projections).from_(source)
+        ctes.append(exp.CTE(this=select, alias=exp.TableAlias(this=_ident(_stage_name(i)))))
+        source = exp.Table(this=_ident(_stage_name(i)))
+        available = carry + [n for n, _ in stage.columns]
+    projections = [_column(c) for c in keep_cols]
+    for name, e in outputs:
+        projections.append(exp.Alias(this=lw.value(e), alias=_ident(name)))
+    final = exp.Select(expressions=projections).from_(source)
+    if ctes:
+        final.set("with_", exp.With(expressions=ctes))
+    return final
+
+
+def build_expressions(program: Program, policy: DialectPolicy) -> dict[str, exp.Expression]:
+    """Each output as a bare expression over the input columns (no FROM)."""
+    lw = _Lowerer(policy)
+    return {name: lw.value(e) for name, e in inline_all(program)}
+
+
+def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) -> str:
+    """SQL text; anything the dialect cannot express raises :class:`UnsupportedDialectError`."""
+    try:
+        return node.sql(dialect=policy.name, unsupported_level=ErrorLevel.RAISE, pretty=pretty)
+    except UnsupportedError as err:
+        raise UnsupportedDialectError(f"dialect {policy.name!r} cannot express this model: {err}") from None

@@ -1,0 +1,168 @@
+"""A compiled model as a straight-line program of stages.
+
+A :class:`Program` reads input columns, computes a sequence of stages (each one a CTE in SQL; a
+stage may use columns of any earlier stage) and ends in named outputs. Assemblers never build SQL:
+they produce IR and ask the :class:`Context` to *materialize* values that later steps use more
+than once. The lowering later inlines every stage column that turns out to be used only once, so
+materializing generously costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .ir import Cast, Column, Expr, is_trivial, lit
+
+__all__ = [
+    "Feature",
+    "Prediction",
+    "Stage",
+    "Program",
+    "Context",
+    "safe_suffix",
+    "class_suffixes",
+    "label_literal",
+]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One column flowing between pipeline steps: its expression and its sklearn feature name."""
+
+    expr: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a predictor assembler returns; composite assemblers (voting, stacking, one-vs-rest,
+    pipelines) consume these, and :mod:`skl2sql.api` turns them into output columns.
+
+    ``value``: regression value, or the label for classifiers.
+    ``proba``: one expression per class (``classes`` order) when the estimator has predict_proba.
+    ``decision``: decision_function columns (1 for binary, one per class otherwise).
+    ``extra``: further named outputs (e.g. ``score_samples`` of an outlier detector).
+    """
+
+    kind: Literal["regressor", "classifier", "outlier"]
+    value: Expr
+    classes: tuple[Any, ...] | None = None
+    proba: tuple[Expr, ...] | None = None
+    decision: tuple[Expr, ...] | None = None
+    extra: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True)
+class Stage:
+    columns: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    """Inputs, stages and outputs of one compiled model.
+
+    ``inputs`` are the input relation's column names the model reads (in feature order).
+    """
+
+    inputs: tuple[str, ...]
+    stages: tuple[Stage, ...]
+    outputs: tuple[tuple[str, Expr], ...]
+
+
+@dataclass
+class Context:
+    """Shared state while assembling: the stages built so far and compile options.
+
+    ``reserved`` holds names that stage columns must not shadow (input and keep columns).
+    """
+
+    reserved: set[str] = field(default_factory=set)
+    inputs: set[str] = field(default_factory=set)
+    stages: list[Stage] = field(default_factory=list)
+    _counter: int = 0
+
+    def number(self, e: Expr) -> Expr:
+        """``e`` as a double. Input columns are cast once where they enter numeric work, so an
+        INTEGER or DECIMAL column never meets integer division or overflow; derived values are
+        doubles already."""
+        if isinstance(e, Column) and e.name in self.inputs:
+            return Cast(e, "double")
+        return e
+
+    def fresh_name(self, hint: str = "v") -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", hint)[:24] or "v"
+        while True:
+            self._counter += 1
+            name = f"__s2s_{self._counter}_{base}"
+            if name not in self.reserved:
+                return name
+
+    def materialize(self, exprs: Sequence[Expr], hint: str = "v") -> list[Expr]:
+        """Put non-trivial expressions into a new stage and return column references to them.
+
+        Call this whenever a value is about to be referenced more than once (a score used by both
+        the label and the probabilities, pipeline step outputs, ...)."""
+        cols: list[tuple[str, Expr]] = []
+        out: list[Expr] = []
+        for e in exprs:
+            if is_trivial(e):
+                out.append(e)
+                continue
+            name = self.fresh_name(hint)
+            cols.append((name, e))
+            out.append(Column(name))
+        if cols:
+            self.stages.append(Stage(tuple(cols)))
+        return out
+
+    def materialize_features(self, features: Sequence[Feature], hint: str = "f") -> list[Feature]:
+        exprs = self.materialize([f.expr for f in features], hint)
+        return [Feature(e, f.name) for e, f in zip(exprs, features, strict=True)]
+
+    def materialize_prediction(self, p: Prediction) -> Prediction:
+        """Materialize every part of a prediction, for consumers that read it several times."""
+        parts: list[Expr] = [p.value]
+        parts += list(p.proba or ())
+        parts += list(p.decision or ())
+        parts += [e for _, e in p.extra]
+        m = self.materialize(parts, "p")
+        value, rest = m[0], m[1:]
+        n_proba = len(p.proba or ())
+        n_dec = len(p.decision or ())
+        proba = tuple(rest[:n_proba]) if p.proba is not None else None
+        decision = tuple(rest[n_proba : n_proba + n_dec]) if p.decision is not None else None
+        extra = tuple((k, e) for (k, _), e in zip(p.extra, rest[n_proba + n_dec :], strict=True))
+        return Prediction(p.kind, value, p.classes, proba, decision, extra)
+
+
+def safe_suffix(value: Any) -> str:
+    """A class label as a column-name suffix: ASCII letters, digits and underscores only."""
+    text = str(value.item() if hasattr(value, "item") else value)
+    text = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
+    return text or "class"
+
+
+def class_suffixes(classes: Sequence[Any]) -> list[str]:
+    """Unique, safe suffixes for class labels, in class order (duplicates get ``_2``, ``_3``...)."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for c in classes:
+        s = safe_suffix(c)
+        if s in seen:
+            seen[s] += 1
+            s2 = f"{s}_{seen[s]}"
+            while s2 in seen:
+                seen[s] += 1
+                s2 = f"{s}_{seen[s]}"
+            s = s2
+        seen.setdefault(s, 1)
+        out.append(s)
+    return out
+
+
+def label_literal(value: Any) -> Expr:
+    """A class label as a literal (numpy scalars become Python scalars)."""
+    return lit(value.item() if hasattr(value, "item") else value)

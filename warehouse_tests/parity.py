@@ -1,0 +1,156 @@
+"""The parity check: estimator = IR = SQL on a real engine.
+
+``check_parity`` compiles an estimator for the engine's dialect, loads the rows into a fresh table
+keyed by ``row_id``, runs the SQL, and compares every output column with what the estimator itself
+returns (``predict``, ``predict_proba``, ``decision_function``, ``transform`` ...). The IR is
+evaluated in NumPy and compared the same way, so a failure says which leg is wrong.
+
+Rows the estimator refuses (NaN where it cannot take one, an unknown category under
+``handle_unknown='error'``) must come back NULL from SQL: the expected value is computed row by row
+for those, and a row that raises expects NULL.
+
+Tolerances (documented in the README): labels must match exactly on every row; numbers within
+``atol + rtol * |expected|`` (1e-9 each unless a test states why it needs more).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import skl2sql
+from engines import Engine
+
+KEY = "row_id"
+
+_expected_cache: dict[tuple[int, int, tuple[str, ...]], dict[str, np.ndarray]] = {}
+
+
+def _method_columns(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+    """Call the estimator's methods on all rows of X; raise if any row is refused."""
+    out: dict[str, np.ndarray] = {}
+    proba_cols = [o for o in outputs if o.startswith("probability_")]
+    dec_cols = [o for o in outputs if o.startswith("decision_function")]
+    is_predictor = "prediction" in outputs
+    if is_predictor:
+        out["prediction"] = np.asarray(est.predict(X))
+    if proba_cols:
+        p = np.asarray(est.predict_proba(X))
+        for i, c in enumerate(proba_cols):
+            out[c] = p[:, i]
+    if dec_cols:
+        d = np.asarray(est.decision_function(X))
+        if d.ndim == 1:
+            out[dec_cols[0]] = d
+        else:
+            for i, c in enumerate(dec_cols):
+                out[c] = d[:, i]
+    if not is_predictor:
+        t = est.transform(X)
+        t = t.toarray() if hasattr(t, "toarray") else np.asarray(t)
+        for i, c in enumerate(outputs):
+            out[c] = t[:, i]
+    for o in outputs:
+        if o not in out:
+            out[o] = np.asarray(getattr(est, o)(X))
+    return out
+
+
+def expected_outputs(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+    """What the estimator says, with None/NaN where it refuses a row (cached per estimator & X)."""
+    key = (id(est), id(X), tuple(outputs))
+    if key in _expected_cache:
+        return _expected_cache[key]
+    try:
+        res = _method_columns(est, X, outputs)
+    except Exception:  # noqa: BLE001 - some rows are refused: go row by row
+        rows: list[dict[str, Any] | None] = []
+        for i in range(len(X)):
+            try:
+                r = _method_columns(est, X.iloc[[i]], outputs)
+                rows.append({k: v[0] for k, v in r.items()})
+            except Exception:  # noqa: BLE001
+                rows.append(None)
+        if all(r is None for r in rows):
+            raise AssertionError(f"{type(est).__name__} refuses every row of the test data") from None
+        res = {}
+        for o in outputs:
+            vals = [None if r is None else r[o] for r in rows]
+            if all(v is None or isinstance(v, (int, float, np.integer, np.floating)) for v in vals):
+                res[o] = np.array([np.nan if v is None else float(v) for v in vals])
+            else:
+                res[o] = np.array(vals, dtype=object)
+    _expected_cache[key] = res
+    return res
+
+
+def _is_null(v: Any) -> bool:
+    return v is None or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+
+def compare(
+    name: str, got: np.ndarray, want: np.ndarray, atol: float, rtol: float, exact: bool, where: str
+) -> None:
+    """Assert equality row by row; NULL must be NULL where expected and nowhere else."""
+    assert len(got) == len(want), f"{where} {name}: {len(got)} rows, expected {len(want)}"
+    bad: list[str] = []
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        if _is_null(w) or _is_null(g):
+            if not (_is_null(w) and _is_null(g)):
+                bad.append(f"row {i}: got {g!r}, expected {w!r}")
+            continue
+        if isinstance(w, (str, np.str_)) or isinstance(g, str):
+            if str(g) != str(w):
+                bad.append(f"row {i}: got {g!r}, expected {w!r}")
+            continue
+        gf, wf = float(g), float(w)
+        if exact:
+            if gf != wf:
+                bad.append(f"row {i}: got {g!r}, expected {w!r}")
+        elif not abs(gf - wf) <= atol + rtol * abs(wf):
+            bad.append(f"row {i}: got {gf!r}, expected {wf!r} (diff {abs(gf - wf):.3g})")
+    if bad:
+        raise AssertionError(f"{where} {name}: {len(bad)} of {len(want)} rows differ:\n  " + "\n  ".join(bad[:10]))
+
+
+def check_parity(
+    est: Any,
+    X: pd.DataFrame,
+    engine: Engine | None,
+    *,
+    features: Sequence[str] | None = None,
+    atol: float = 1e-9,
+    rtol: float = 1e-9,
+) -> skl2sql.CompiledModel:
+    """Estimator vs IR (always) and vs SQL on ``engine`` (when given). Returns the compiled model."""
+    dialect = engine.dialect if engine is not None else "duckdb"
+    compiled = skl2sql.compile(est, table="placeholder", dialect=dialect, keep=[KEY], features=features)
+    want = expected_outputs(est, X, compiled.outputs)
+    is_classifier = compiled.classes or hasattr(est, "classes_")
+    data = {c: X[c].tolist() for c in compiled.features}
+    ir_out = compiled.evaluate(data)
+    for o in compiled.outputs:
+        exact = o == "prediction" and bool(is_classifier)
+        compare(o, ir_out[o], want[o], atol, rtol, exact, f"IR of {type(est).__name__}")
+    if engine is None:
+        return compiled
+    table = engine.new_table_name()
+    columns: dict[str, list[Any]] = {KEY: list(range(len(X)))}
+    for c in compiled.features:
+        columns[c] = X[c].tolist()
+    engine.create_table(table, columns)
+    try:
+        compiled = skl2sql.compile(est, table=table, dialect=dialect, keep=[KEY], features=features)
+        got = engine.query(compiled.sql)
+    finally:
+        engine.drop_table(table)
+    order = np.argsort(got[KEY].astype(float))
+    assert list(got.keys()) == [KEY, *compiled.outputs], f"columns {list(got)} != {[KEY, *compiled.outputs]}"
+    for o in compiled.outputs:
+        exact = o == "prediction" and bool(is_classifier)
+        compare(o, got[o][order], want[o], atol, rtol, exact, f"{engine.name} {type(est).__name__}")
+    return compiled
