@@ -7,12 +7,23 @@ when installed.
 
 from __future__ import annotations
 
-# Family modules, in no particular order. Each registers its classes on import.
-from . import (
-    linear,  # noqa: E402,F401  linear models
-    pipeline,  # noqa: E402,F401  Pipeline, ColumnTransformer, FeatureUnion
+# Family modules. Each registers its classes on import.
+from . import (  # noqa: F401
+    bagging,  # BaggingClassifier/Regressor, IsolationForest
+    boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
+    encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
+    expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
+    imputers,  # SimpleImputer, MissingIndicator
+    lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
+    linear,  # linear regressors and classifiers
+    meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
+    pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
-    scalers,  # noqa: E402,F401  StandardScaler, MinMaxScaler, ...
+    scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
+    selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
+    transforms,  # Normalizer, Binarizer, PowerTransformer, QuantileTransformer, FunctionTransformer
+    trees,  # DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*
+    xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster
 )
 from .registry import assemble, predict, supported_estimators, transform
 

@@ -1,0 +1,5 @@
+"""Bagging and IsolationForest."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""scikit-learn boosting: GradientBoosting, HistGradientBoosting, AdaBoost."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""scikit-learn decision trees and forests."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
