@@ -16,7 +16,7 @@ tree ensemble is a deep tree of nodes and structural hashing would be quadratic)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
@@ -289,14 +289,17 @@ def sigmoid(z: Expr) -> Expr:
     return Case(((Compare(">=", z, lit(0.0)), pos), (Compare("<", z, lit(0.0)), neg)), None)
 
 
-def softmax(scores: Sequence[Expr]) -> list[Expr]:
-    """Softmax with max-subtraction (as ``scipy.special.softmax``); scores should be columns so
-    each is referenced cheaply. Returns one expression per score."""
+def softmax(
+    scores: Sequence[Expr], materialize: Callable[[list[Expr], str], list[Expr]] | None = None
+) -> list[Expr]:
+    """Softmax with max-subtraction (as ``scipy.special.softmax``). Pass ``ctx.materialize`` so
+    the maximum, the exponentials and their sum are each computed once."""
     if len(scores) == 1:
         return [lit(1.0)]
-    m = greatest(scores)
-    exps = [safe_exp(sub(s, m)) for s in scores]
-    denom = total(exps)
+    keep = materialize or (lambda es, _hint: list(es))
+    m = keep([greatest(scores)], "max")[0]
+    exps = keep([safe_exp(sub(s, m)) for s in scores], "exp")
+    denom = keep([total(exps)], "den")[0]
     return [div(e, denom) for e in exps]
 
 

@@ -70,7 +70,7 @@ def classifier_from_scores(
     if proba is None:
         return Prediction("classifier", label, tuple(classes), decision=tuple(scores))
     if proba == "logistic":
-        probs = softmax(scores)
+        probs = softmax(scores, ctx.materialize)
     else:
         sig = ctx.materialize([sigmoid(s) for s in scores], "sig")
         denom = ctx.materialize([total(sig)], "den")[0]
