@@ -28,7 +28,8 @@ test: lint typecheck
 	$(BIN)/python -m pytest -n 2 warehouse_tests
 
 bench: setup
-	$(BIN)/python benchmarks/run_benchmarks.py
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/run_benchmarks.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist compiler/*.egg-info
