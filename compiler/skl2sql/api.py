@@ -164,6 +164,12 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
     if len(set(keep_t)) != len(keep_t):
         raise SchemaError(f"keep columns are repeated: {list(keep_t)}")
     program, classes = program_for(estimator, features, keep_t)
+    too_long = [n for n, _ in program.outputs if len(n.encode("utf-8")) > policy.max_identifier]
+    if too_long:
+        raise SchemaError(
+            f"output column name(s) {too_long} exceed {policy.name}'s {policy.max_identifier}-byte identifier "
+            f"limit; shorten the class labels or feature names"
+        )
     compiled = CompiledModel(
         program=program,
         table=table,

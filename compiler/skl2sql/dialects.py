@@ -74,6 +74,19 @@ _DBT_TARGETS: dict[str, str] = {
 }
 
 
+#: Longest identifier each engine keeps; PostgreSQL silently truncates longer names, which could
+#: merge two output columns, so compile refuses them instead.
+_MAX_IDENTIFIER: dict[str, int] = {
+    "postgres": 63,
+    "redshift": 127,
+    "mysql": 64,
+    "oracle": 128,
+    "tsql": 128,
+    "sqlite": 10_000,
+    "duckdb": 10_000,
+}
+
+
 @dataclass(frozen=True)
 class DialectPolicy:
     """The resolved dialect and the rules the lowering applies for it."""
@@ -81,6 +94,7 @@ class DialectPolicy:
     name: str
     typed_float_literals: bool
     float32_type: str | None
+    max_identifier: int = 255
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -107,6 +121,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         name=key,
         typed_float_literals=key in _NUMERIC_LITERALS,
         float32_type=f32 or None,
+        max_identifier=_MAX_IDENTIFIER.get(key, 255),
     )
 
 
