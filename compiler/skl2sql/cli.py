@@ -41,9 +41,78 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--pretty", action="store_true", help="format the SQL over several lines")
     c.add_argument("-o", "--output", default=None, help="write the SQL to this file instead of stdout")
 
+    _add_dbt_parser(sub)
+
     sub.add_parser("dialects", help="list SQL dialects")
     sub.add_parser("estimators", help="list estimators that compile")
     return parser
+
+
+def _add_dbt_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``skl2sql dbt add``: the dbt subcommands (see docs/dbt.md)."""
+    d = sub.add_parser("dbt", help="write models into a dbt project")
+    dsub = d.add_subparsers(dest="dbt_command", required=True)
+    a = dsub.add_parser(
+        "add",
+        help="add (or update) a model in a dbt project: score macro, predict_<name> models, registry row",
+    )
+    a.add_argument("model", help="model file (as for `skl2sql compile`)")
+    a.add_argument("--name", "-n", required=True, help="model name: predict_<name>, score_<name>")
+    a.add_argument("--project", "-p", default=".", help="dbt project directory (default: current directory)")
+    a.add_argument("--input", "-i", required=True, help="model to score (ref), or source:SOURCE.TABLE")
+    a.add_argument("--keep", "-k", action="append", default=[], metavar="COL",
+                   help="key column passed through (repeatable or comma-separated; at least one)")
+    a.add_argument("--dialects", "-d", default=None, metavar="T1,T2",
+                   help="dbt target types to compile for (default: the types in the project's profiles.yml, else duckdb)")
+    a.add_argument("--features", "-f", default=None, metavar="A,B,...",
+                   help="comma-separated input column names, for models fitted on arrays")
+    a.add_argument("--training-data", default=None, metavar="FILE",
+                   help=".parquet/.csv training data: feature types, and the monitoring baseline when available")
+    a.add_argument("--as-data", action="store_true",
+                   help="store the parameters as seed rows scored by the package's generic SQL (linear models)")
+    a.add_argument("--batch-column", default=None, metavar="COL",
+                   help="input column naming the scoring batch in predict_<name>_log (default: dbt invocation id)")
+    a.add_argument("--metric", action="append", default=[], metavar="NAME=VALUE",
+                   help="training metric recorded in the registry (repeatable)")
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _cmd_dbt_add(args: argparse.Namespace) -> int:
+    from .dbt import add_model
+
+    metrics: dict[str, float] = {}
+    for item in args.metric:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            metrics[key.strip()] = float(value)
+        except ValueError:
+            raise Skl2SqlError(f"--metric {item!r}: write NAME=NUMBER") from None
+    model = load_model(args.model)
+    result = add_model(
+        model,
+        name=args.name,
+        project=args.project,
+        input=args.input,
+        keep=_split(args.keep),
+        dialects=_split([args.dialects]) if args.dialects else None,
+        features=_split([args.features]) if args.features else None,
+        training_data=args.training_data,
+        as_data=args.as_data,
+        batch_column=args.batch_column,
+        metrics=metrics or None,
+    )
+    state = "new version" if result.new_version else "unchanged version"
+    print(f"model {result.name}: {state} {result.version}")
+    for path in result.files:
+        print(f"  {path}")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
@@ -68,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "compile":
             return _cmd_compile(args)
+        if args.command == "dbt":
+            return _cmd_dbt_add(args)
         if args.command == "dialects":
             print("\n".join(available_dialects()))
             return 0

@@ -1,0 +1,562 @@
+"""``skl2sql dbt add``: write a fitted model into a dbt project.
+
+For a model ``churn`` scoring ``ref('stg_customers')`` the project gets:
+
+- ``macros/skl2sql/churn/score_churn__v<version>.sql``: the model as a macro that dispatches on
+  the dbt target: one ``<target type>__score_churn__v<version>(relation)`` per compiled dialect
+  and a ``default__`` that stops with a clear error on any other target. In data mode
+  (``as_data``) it calls the package's generic ``skl2sql.score_linear_from_weights`` instead.
+  Old versions' files stay, so a project can pin any registered version.
+- ``macros/skl2sql/churn/score_churn.sql`` / ``score_churn_version.sql``: ``score_churn(relation,
+  version=none)`` picks the version: the argument, else ``var('skl2sql_versions')['churn']``,
+  else the version added last.
+- ``models/skl2sql/churn/predict_churn.sql`` (scores the input; a view unless configured),
+  ``predict_churn_log.sql`` (incremental: appends rows not yet scored by the active version, with
+  ``model_version``, ``batch`` and ``scored_at``) and ``_skl2sql_churn.yml`` (descriptions, tests).
+- ``seeds/skl2sql/skl2sql_registry.csv``: one row per model version, read by the package model
+  ``skl2sql_models``; ``skl2sql_weights_churn.csv`` in data mode; ``_skl2sql_seeds.yml``.
+
+The compiled SELECT is produced by the compiler over a placeholder table; sqlglot then replaces
+that table node by a marker that becomes ``{{ relation }}``: identifiers are never pasted into SQL.
+Every file is a pure function of its inputs (sorted, no timestamps) except the registry's
+``created_at``, which is the time a version was first added and is kept on re-adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+
+from ..api import CompiledModel
+from ..api import compile as compile_model
+from ..dialects import dialect_for_dbt_target, resolve_dialect
+from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from ..ir import Cast, Column, walk
+from ..lowering import build_select, render
+from .data_mode import WEIGHT_COLUMNS, LinearWeights, linear_weights
+from .registry import REGISTRY_SEED, RegistryEntry, dumps, read_registry, upsert, write_registry
+from .text import HEADER_SQL, HEADER_YAML, csv_text, jinja_literal, jinja_sql_body, yaml_dump
+
+__all__ = [
+    "add_model",
+    "AddResult",
+    "model_version",
+    "dbt_target_type",
+    "relation_macro_sql",
+    "weights_seed_name",
+    "DEFAULT_DIALECTS",
+]
+
+#: Dialects compiled when neither ``dialects`` nor the project's profiles.yml says otherwise.
+DEFAULT_DIALECTS: tuple[str, ...] = ("duckdb",)
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+_PLACEHOLDER = "skl2sql_relation_placeholder_0f3a"
+_MARKER = "skl2sql_relation_marker_0f3a"
+
+
+@dataclass
+class AddResult:
+    """What :func:`add_model` did: the version, whether it is new, the files it wrote."""
+
+    name: str
+    version: str
+    new_version: bool
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def weights_seed_name(name: str) -> str:
+    return f"skl2sql_weights_{name}"
+
+
+def dbt_target_type(dialect: str) -> str:
+    """The dbt ``target.type`` for a user-supplied name: a dbt adapter type (``sqlserver``) or a
+    sqlglot dialect/alias (``tsql``, ``postgresql``)."""
+    key = dialect.strip().lower()
+    try:
+        dialect_for_dbt_target(key)
+        return key
+    except UnsupportedDialectError:
+        pass
+    name = resolve_dialect(key).name
+    for target in ("duckdb", "postgres", "redshift", "snowflake", "bigquery", "databricks", "spark", "trino",
+                   "sqlserver", "fabric", "clickhouse", "mysql", "sqlite", "oracle", "athena"):
+        try:
+            if dialect_for_dbt_target(target) == name:
+                return target
+        except UnsupportedDialectError:  # pragma: no cover
+            continue
+    raise UnsupportedDialectError(f"no dbt adapter is known for the SQL dialect {dialect!r}")
+
+
+def _profile_target_types(project: Path) -> list[str]:
+    """Adapter types named in the project's own profiles.yml (``type: duckdb`` lines)."""
+    path = project / "profiles.yml"
+    if not path.is_file():
+        return []
+    found = re.findall(r"^\s*type:\s*[\"']?([A-Za-z_]+)", path.read_text(encoding="utf-8"), flags=re.M)
+    return sorted(dict.fromkeys(t.lower() for t in found))
+
+
+def relation_macro_sql(compiled_sql_tree: exp.Expression, dialect: str) -> str:
+    """Render a SELECT over the placeholder table as macro text reading ``{{ relation }}``.
+
+    The table node is located by sqlglot and swapped for an unquoted marker; the rendered text
+    must then contain the marker exactly as often as the table was read."""
+    policy = resolve_dialect(dialect)
+    tree = compiled_sql_tree.copy()
+    count = 0
+    for table in list(tree.find_all(exp.Table)):
+        if table.name == _PLACEHOLDER and not table.args.get("db"):
+            table.replace(exp.Table(this=exp.Identifier(this=_MARKER, quoted=False)))
+            count += 1
+    text = render(tree, policy)
+    pieces = text.split(_MARKER)
+    if count == 0 or len(pieces) != count + 1:
+        raise Skl2SqlError("could not place the input relation in the compiled SQL")
+    return jinja_sql_body(pieces, "{{ relation }}")
+
+
+def model_version(compiled: CompiledModel) -> str:
+    """Content hash of the compiled model: DuckDB SQL over a fixed placeholder table (so the same
+    IR, keep columns and outputs give the same version on every machine)."""
+    policy = resolve_dialect("duckdb")
+    text = render(build_select(compiled.program, _PLACEHOLDER, compiled.keep, policy), policy)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _library_versions() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for dist in ("scikit-learn", "lightgbm", "xgboost", "xgboost-cpu", "numpy", "sqlglot", "skl2sql"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _load_training_data(training_data: Any) -> Any:
+    if training_data is None or not isinstance(training_data, (str, Path)):
+        return training_data
+    import pandas as pd
+
+    path = Path(training_data)
+    if not path.is_file():
+        raise SchemaError(f"{path}: no such training data file")
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return pd.read_csv(path)
+    raise SchemaError(f"{path}: training data must be .parquet or .csv")
+
+
+def _feature_types(compiled: CompiledModel, data: Any) -> list[dict[str, str]]:
+    """Each input feature with a type: from the training data's dtypes when given, else
+    ``numeric`` for features the model casts to a number, ``any`` otherwise."""
+    numeric: set[str] = set()
+    for _, e in compiled.program.outputs:
+        for node in walk(e):
+            if isinstance(node, Cast) and isinstance(node.item, Column) and node.to == "double":
+                numeric.add(node.item.name)
+    for stage in compiled.program.stages:
+        for _, e in stage.columns:
+            for node in walk(e):
+                if isinstance(node, Cast) and isinstance(node.item, Column) and node.to == "double":
+                    numeric.add(node.item.name)
+    dtypes: dict[str, str] = {}
+    if data is not None and hasattr(data, "dtypes"):
+        dtypes = {str(k): str(v) for k, v in data.dtypes.items()}
+    return [
+        {"name": f, "type": dtypes.get(f) or ("numeric" if f in numeric else "any")} for f in compiled.features
+    ]
+
+
+def _task(compiled: CompiledModel) -> str:
+    if compiled.classes or any(o.startswith("decision_function") for o in compiled.outputs):
+        return "classifier"
+    if compiled.outputs == ["prediction"] or compiled.outputs[:1] == ["prediction"]:
+        return "regressor"
+    return "transformer"
+
+
+def _write(path: Path, text: str, written: list[Path]) -> None:
+    """Write only when the content differs, so re-adding a model leaves files untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    written.append(path)
+
+
+def _input_jinja(input_relation: str) -> str:
+    """``ref("x")`` or, for ``source:src.table``, ``source("src", "table")``."""
+    if input_relation.startswith("source:"):
+        src, _, table = input_relation[len("source:") :].partition(".")
+        if not src or not table:
+            raise SchemaError(f"--input {input_relation!r}: write sources as source:SOURCE.TABLE")
+        return f"source({jinja_literal(src)}, {jinja_literal(table)})"
+    if not input_relation or input_relation.startswith("source"):
+        raise SchemaError(f"--input {input_relation!r}: give a model name, or source:SOURCE.TABLE")
+    return f"ref({jinja_literal(input_relation)})"
+
+
+def _version_macro_sql(name: str, version: str, compiled: dict[str, str]) -> str:
+    macro = f"score_{name}__v{version}"
+    lines = [
+        HEADER_SQL,
+        f"{{#- model {name}, version {version}: one implementation per compiled dbt target type -#}}\n",
+        f"{{% macro {macro}(relation) -%}}\n",
+        f"    {{{{ return(adapter.dispatch({jinja_literal(macro)})(relation)) }}}}\n",
+        "{%- endmacro %}\n\n",
+        f"{{% macro default__{macro}(relation) -%}}\n",
+        f"    {{{{ return(skl2sql.raise_not_compiled({jinja_literal(name)}, {jinja_literal(version)}, "
+        f"{jinja_literal(sorted(compiled))})) }}}}\n",
+        "{%- endmacro %}\n",
+    ]
+    for target in sorted(compiled):
+        lines += [f"\n{{% macro {target}__{macro}(relation) -%}}\n", compiled[target], "\n{%- endmacro %}\n"]
+    return "".join(lines)
+
+
+def _data_macro_sql(name: str, version: str, spec: LinearWeights, keep: Sequence[str]) -> str:
+    macro = f"score_{name}__v{version}"
+    args = ", ".join(
+        [
+            "relation",
+            f"ref({jinja_literal(weights_seed_name(name))})",
+            jinja_literal(version),
+            f"features={jinja_literal(list(spec.features))}",
+            f"keep={jinja_literal(list(keep))}",
+            f"task={jinja_literal(spec.task)}",
+            f"classes={jinja_literal([c.item() if hasattr(c, 'item') else c for c in spec.classes])}",
+            f"outputs={jinja_literal(list(spec.outputs))}",
+        ]
+    )
+    return (
+        HEADER_SQL
+        + f"{{#- model {name}, version {version}: parameters in seed {weights_seed_name(name)}, scored by the package's generic macro -#}}\n"
+        + f"{{% macro {macro}(relation) -%}}\n"
+        + f"    {{{{ return(skl2sql.score_linear_from_weights({args})) }}}}\n"
+        + "{%- endmacro %}\n"
+    )
+
+
+def _switch_macro_sql(name: str, versions: Sequence[str]) -> str:
+    lines = [
+        HEADER_SQL,
+        f"{{#- score a relation with model {name}: the given version, else the pinned or latest one -#}}\n",
+        f"{{% macro score_{name}(relation, version=none) -%}}\n",
+        f"    {{%- set v = version or score_{name}_version() -%}}\n",
+    ]
+    for i, v in enumerate(versions):
+        kw = "if" if i == 0 else "elif"
+        lines.append(f"    {{%- {kw} v == {jinja_literal(v)} -%}}\n")
+        lines.append(f"        {{{{ return(score_{name}__v{v}(relation)) }}}}\n")
+    lines += [
+        "    {%- else -%}\n",
+        f"        {{{{ exceptions.raise_compiler_error(\"skl2sql: model {name} has no version '\" ~ v ~ \"'; "
+        f"registered versions: {', '.join(versions)}\") }}}}\n",
+        "    {%- endif -%}\n",
+        "{%- endmacro %}\n",
+    ]
+    return "".join(lines)
+
+
+def _version_default_sql(name: str, default: str) -> str:
+    return (
+        HEADER_SQL
+        + f"{{#- the version of model {name} that predict_{name} uses: vars: {{skl2sql_versions: {{{name}: ...}}}} pins one -#}}\n"
+        + f"{{% macro score_{name}_version() -%}}\n"
+        + f"    {{{{ return(var(\"skl2sql_versions\", {{}}).get({jinja_literal(name)}, {jinja_literal(default)})) }}}}\n"
+        + "{%- endmacro %}\n"
+    )
+
+
+def _depends_on(name: str, has_weights: bool) -> str:
+    if not has_weights:
+        return ""
+    return f"-- depends_on: {{{{ ref({jinja_literal(weights_seed_name(name))}) }}}}\n"
+
+
+def _predict_sql(name: str, input_jinja: str, has_weights: bool) -> str:
+    return (
+        HEADER_SQL
+        + f"{{#- every row of the input scored by model {name}; materialization set in dbt_project.yml -#}}\n"
+        + _depends_on(name, has_weights)
+        + f"{{{{ score_{name}({input_jinja}) }}}}\n"
+    )
+
+
+def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str | None, has_weights: bool) -> str:
+    q = [f"adapter.quote({jinja_literal(k)})" for k in keep]
+    match = "\n          and ".join(f"skl2sql_log.{{{{ {c} }}}} = skl2sql_input.{{{{ {c} }}}}" for c in q)
+    batch = (
+        f"cast(skl2sql_scored.{{{{ adapter.quote({jinja_literal(batch_column)}) }}}} as {{{{ dbt.type_string() }}}})"
+        if batch_column
+        else "{{ skl2sql.sql_literal(invocation_id) }}"
+    )
+    return (
+        HEADER_SQL
+        + f"{{#- append-only log of model {name}: rows not yet scored by the active version, keyed by "
+        + f"({', '.join(keep)}, model_version) -#}}\n"
+        + '{{ config(materialized="incremental", on_schema_change="append_new_columns") }}\n'
+        + _depends_on(name, has_weights)
+        + f"{{%- set version = score_{name}_version() %}}\n"
+        + "with skl2sql_new_rows as (\n"
+        + f"    select * from {{{{ {input_jinja} }}}} as skl2sql_input\n"
+        + "    {%- if is_incremental() %}\n"
+        + "    where not exists (\n"
+        + "        select 1 from {{ this }} as skl2sql_log\n"
+        + "        where skl2sql_log.model_version = {{ skl2sql.sql_literal(version) }}\n"
+        + f"          and {match}\n"
+        + "    )\n"
+        + "    {%- endif %}\n"
+        + ")\n"
+        + "select\n"
+        + "    skl2sql_scored.*,\n"
+        + "    {{ skl2sql.sql_literal(version) }} as model_version,\n"
+        + f"    {batch} as batch,\n"
+        + "    {{ dbt.current_timestamp() }} as scored_at\n"
+        + "from (\n"
+        + f'{{{{ score_{name}("skl2sql_new_rows", version) }}}}\n'
+        + ") as skl2sql_scored\n"
+    )
+
+
+def _column_tests(compiled: CompiledModel, keep: Sequence[str]) -> list[dict[str, Any]]:
+    cols: list[dict[str, Any]] = []
+    for k in keep:
+        cols.append({"name": k, "description": "key passed through from the input", "quote": True,
+                     "data_tests": ["not_null"]})
+    for o in compiled.outputs:
+        col: dict[str, Any] = {"name": o, "quote": True}
+        if o == "prediction":
+            col["description"] = "the model's prediction (predict)"
+        elif o.startswith("probability_"):
+            col["description"] = f"probability of class {compiled.classes.get(o)!r} (predict_proba)"
+            col["data_tests"] = ["skl2sql.probability_between_0_and_1"]
+        else:
+            col["description"] = "model output"
+        cols.append(col)
+    return cols
+
+
+def _models_yaml(name: str, compiled: CompiledModel, keep: Sequence[str], input_relation: str) -> str:
+    predict_cols = _column_tests(compiled, keep)
+    log_cols = [
+        *predict_cols,
+        {"name": "model_version", "description": "version of the model that scored the row",
+         "data_tests": ["not_null"]},
+        {"name": "batch", "description": "scoring batch: the batch column's value, or the dbt invocation id",
+         "data_tests": ["not_null"]},
+        {"name": "scored_at", "description": "when the row was scored", "data_tests": ["not_null"]},
+    ]
+    unique = {"skl2sql.unique_combination": {"arguments": {"columns": list(keep)}}}
+    unique_log = {"skl2sql.unique_combination": {"arguments": {"columns": [*keep, "model_version"]}}}
+    doc = {
+        "version": 2,
+        "models": [
+            {
+                "name": f"predict_{name}",
+                "description": f"Rows of {input_relation} scored by model {name} ({compiled.estimator_name}), "
+                f"version from score_{name}_version().",
+                "data_tests": [unique],
+                "columns": predict_cols,
+            },
+            {
+                "name": f"predict_{name}_log",
+                "description": f"Append-only scoring log of model {name}: each run adds the rows of "
+                f"{input_relation} not yet scored by the active version.",
+                "data_tests": [unique_log],
+                "columns": log_cols,
+            },
+        ],
+    }
+    return HEADER_YAML + yaml_dump(doc)
+
+
+def _seeds_yaml(weight_seeds: Sequence[str]) -> str:
+    text_cols = ["model_name", "model_version", "mode", "estimator", "task", "input_relation", "keep",
+                 "batch_column", "features", "outputs", "classes", "dialects", "library_versions",
+                 "training_metrics"]
+    registry_types = {c: "varchar" for c in text_cols}
+    registry_types["is_default"] = "boolean"
+    registry_types["created_at"] = "timestamp"
+    seeds: list[dict[str, Any]] = [
+        {
+            "name": REGISTRY_SEED,
+            "description": "skl2sql model registry: one row per model version (written by skl2sql dbt add).",
+            "config": {"column_types": registry_types},
+            "columns": [
+                {"name": "model_name", "data_tests": ["not_null"]},
+                {"name": "model_version", "data_tests": ["not_null"]},
+            ],
+        }
+    ]
+    for s in weight_seeds:
+        seeds.append(
+            {
+                "name": s,
+                "description": "linear model weights (skl2sql model as data): feature NULL is the intercept.",
+                "config": {
+                    "column_types": {
+                        "model_version": "varchar",
+                        "output": "integer",
+                        "output_name": "varchar",
+                        "term": "integer",
+                        "feature": "varchar",
+                        "weight": "float8",
+                    }
+                },
+                "columns": [{"name": "model_version", "data_tests": ["not_null"]},
+                            {"name": "weight", "data_tests": ["not_null"]}],
+            }
+        )
+    return HEADER_YAML + yaml_dump({"version": 2, "seeds": seeds})
+
+
+def _write_weights(project: Path, name: str, version: str, spec: LinearWeights, written: list[Path]) -> None:
+    import csv
+    import io
+
+    path = project / "seeds" / "skl2sql" / f"{weights_seed_name(name)}.csv"
+    rows: list[tuple[Any, ...]] = []
+    if path.is_file():
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+            if row["model_version"] != version:
+                rows.append(tuple(row[c] or None for c in WEIGHT_COLUMNS))
+    rows += spec.rows(version)
+    rows.sort(key=lambda r: (str(r[0]), int(r[1]), int(r[3])))
+    _write(path, csv_text(WEIGHT_COLUMNS, rows), written)
+
+
+def _call_monitoring(project: Path, name: str, version: str, training_data: Any, compiled: CompiledModel,
+                     estimator: Any, notes: list[str]) -> None:
+    try:
+        monitoring = importlib.import_module("skl2sql.monitoring")
+    except ImportError:
+        monitoring = None
+    write_baseline = getattr(monitoring, "write_baseline", None)
+    if write_baseline is None:
+        if training_data is not None:
+            notes.append("training data given, but skl2sql.monitoring is not installed: no baseline written")
+        return
+    if training_data is None:
+        return
+    write_baseline(project, name, version, training_data, compiled, estimator)
+
+
+def add_model(
+    estimator: Any,
+    *,
+    name: str,
+    project: str | Path,
+    input: str,  # noqa: A002 - mirrors the --input option
+    keep: Sequence[str],
+    dialects: Sequence[str] | None = None,
+    features: Sequence[str] | None = None,
+    training_data: Any = None,
+    as_data: bool = False,
+    batch_column: str | None = None,
+    metrics: Mapping[str, float] | None = None,
+    now: datetime | None = None,
+) -> AddResult:
+    """Write ``estimator`` into the dbt project at ``project`` as model ``name``.
+
+    ``input``: the model (``ref``) to score, or ``source:SOURCE.TABLE``. ``keep``: key columns
+    (at least one; with the model version they key the scoring log). ``dialects``: dbt target
+    types (or sqlglot names) to compile for; default: the adapter types in the project's
+    profiles.yml, else DuckDB. ``training_data``: DataFrame or .parquet/.csv path, used for the
+    feature types and handed to ``skl2sql.monitoring.write_baseline`` when that module exists.
+    ``as_data``: store the parameters as seed rows (linear models; see
+    :mod:`skl2sql.dbt.data_mode`). ``batch_column``: input column that identifies a scoring batch
+    in the log (default: the dbt invocation id). ``metrics``: training metrics for the registry.
+    ``now``: the creation time recorded for a new version (default: the current UTC time).
+    """
+    project = Path(project)
+    if not (project / "dbt_project.yml").is_file():
+        raise SchemaError(f"{project}: not a dbt project (no dbt_project.yml)")
+    if not _NAME.match(name):
+        raise SchemaError(
+            f"model name {name!r}: use lowercase letters, digits and underscores, starting with a letter (max 41)"
+        )
+    keep_t = [str(k) for k in keep]
+    if not keep_t:
+        raise SchemaError("give at least one --keep column: the key of each scored row")
+    targets = [dbt_target_type(d) for d in (dialects or _profile_target_types(project) or DEFAULT_DIALECTS)]
+    targets = sorted(dict.fromkeys(targets))
+    compile_keep = [*keep_t, batch_column] if batch_column and batch_column not in keep_t else keep_t
+    data = _load_training_data(training_data)
+
+    per_target: dict[str, str] = {}
+    first: CompiledModel | None = None
+    for target in targets:
+        dialect = dialect_for_dbt_target(target)
+        compiled = compile_model(estimator, table=_PLACEHOLDER, dialect=dialect, keep=compile_keep, features=features)
+        first = first or compiled
+        tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy)
+        per_target[target] = relation_macro_sql(tree, dialect)
+    assert first is not None
+    version = model_version(first)
+    spec = linear_weights(estimator, features) if as_data else None
+    if spec is not None and list(spec.outputs) != first.outputs:
+        raise Skl2SqlError(f"data-mode outputs {list(spec.outputs)} differ from the compiled {first.outputs}")
+
+    entries = read_registry(project)
+    new_version = not any(e.model_name == name and e.model_version == version for e in entries)
+    created = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
+    entry = RegistryEntry(
+        model_name=name,
+        model_version=version,
+        is_default=True,
+        mode="data" if as_data else "sql",
+        estimator=first.estimator_name,
+        task=_task(first),
+        input_relation=input,
+        keep=dumps(keep_t),
+        batch_column=batch_column,
+        features=dumps(_feature_types(first, data)),
+        outputs=dumps(first.outputs),
+        classes=dumps({k: (v.item() if hasattr(v, "item") else v) for k, v in first.classes.items()}),
+        dialects=dumps(targets),
+        library_versions=dumps(_library_versions()),
+        training_metrics=dumps({k: float(v) for k, v in metrics.items()}) if metrics else None,
+        created_at=created,
+    )
+    entries = upsert(entries, entry)
+    result = AddResult(name=name, version=version, new_version=new_version)
+    written = result.files
+    written.append(write_registry(project, entries))
+
+    macro_dir = project / "macros" / "skl2sql" / name
+    model_dir = project / "models" / "skl2sql" / name
+    if spec is not None:
+        _write_weights(project, name, version, spec, written)
+        _write(macro_dir / f"score_{name}__v{version}.sql", _data_macro_sql(name, version, spec, compile_keep), written)
+    else:
+        _write(macro_dir / f"score_{name}__v{version}.sql", _version_macro_sql(name, version, per_target), written)
+    versions = [e.model_version for e in sorted(entries, key=lambda e: (e.created_at, e.model_version))
+                if e.model_name == name]
+    _write(macro_dir / f"score_{name}.sql", _switch_macro_sql(name, versions), written)
+    _write(macro_dir / f"score_{name}_version.sql", _version_default_sql(name, version), written)
+
+    seeds_dir = project / "seeds" / "skl2sql"
+    weight_seeds = sorted(p.stem for p in seeds_dir.glob("skl2sql_weights_*.csv"))
+    has_weights = weights_seed_name(name) in weight_seeds
+    input_jinja = _input_jinja(input)
+    _write(model_dir / f"predict_{name}.sql", _predict_sql(name, input_jinja, has_weights), written)
+    _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, has_weights), written)
+    _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input), written)
+    _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(weight_seeds), written)
+
+    _call_monitoring(project, name, version, data, first, estimator, result.notes)
+    return result

@@ -1,0 +1,122 @@
+"""The dbt package end to end on DuckDB: `skl2sql dbt add` writes models into a fresh copy of
+dbt_project/, dbt builds it in-process (seeds, predict views, incremental logs, registry, dbt's
+own tests), and every prediction read back from the DuckDB file equals scikit-learn's.
+
+One project is built once per module (dbt runs are slow); the tests check its snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from dbt_harness import Scenario, assert_matches, fresh_project, restore_env, run_dbt, select_all, set_env
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+    project = fresh_project(tmp_path_factory.mktemp("dbt") / "project")
+    db = project / "skl2sql.duckdb"
+    old = set_env({"SKL2SQL_DUCKDB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+
+    def query(table: str) -> dict[str, np.ndarray]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute(select_all(table, None, "duckdb")).fetchnumpy()
+        finally:
+            con.close()
+
+    s = Scenario(project, "duckdb", query)
+    try:
+        s.run()
+        yield s
+    finally:
+        restore_env(old)
+
+
+def test_predictions_match_sklearn(scenario: Scenario) -> None:
+    s = scenario
+    outputs = ["prediction", "probability_0", "probability_1"]
+    assert_matches(s.snapshots["b1:predict_churn"], s.churn, s.X, "customer_id", outputs)
+    assert_matches(s.snapshots["b2:predict_churn"], s.churn, s.X, "customer_id", outputs)
+    assert len(s.snapshots["b2:predict_churn"]["customer_id"]) == len(s.X)
+
+
+def test_model_as_data_matches_sklearn(scenario: Scenario) -> None:
+    s = scenario
+    assert_matches(s.snapshots["b1:predict_churn_data"], s.churn, s.X, "customer_id",
+                   ["prediction", "probability_0", "probability_1"])
+    assert_matches(s.snapshots["b1:predict_iris"], s.iris, s.Xi, "flower_id",
+                   ["prediction", "probability_0", "probability_1", "probability_2"])
+
+
+def test_log_appends_only_new_rows(scenario: Scenario) -> None:
+    s = scenario
+    first, second = s.snapshots["b1:predict_churn_log"], s.snapshots["b2:predict_churn_log"]
+    assert len(first["customer_id"]) == 300
+    assert len(second["customer_id"]) == len(s.X)
+    assert set(first["model_version"]) == {s.versions["churn_v1"]}
+    # rows of batch 1 were not rescored: same scored_at, batch value from the batch column
+    scored_at_1 = dict(zip(first["customer_id"].tolist(), first["scored_at"].tolist(), strict=True))
+    for cid, at, batch in zip(second["customer_id"].tolist(), second["scored_at"].tolist(), second["batch"].tolist(), strict=True):
+        if cid < 300:
+            assert at == scored_at_1[cid] and batch == "b1"
+        else:
+            assert batch == "b2"
+    assert_matches(second, s.churn, s.X, "customer_id", ["prediction", "probability_0", "probability_1"])
+
+
+def test_new_version_scored_beside_old(scenario: Scenario) -> None:
+    s = scenario
+    v1, v2 = s.versions["churn_v1"], s.versions["churn_v2"]
+    assert v1 != v2
+    log = s.snapshots["v2:predict_churn_log"]
+    versions = np.asarray(log["model_version"], dtype=object)
+    assert (versions == v1).sum() == len(s.X) and (versions == v2).sum() == len(s.X)
+    new = {k: np.asarray(v)[versions == v2] for k, v in log.items()}
+    outputs = ["prediction", "probability_0", "probability_1"]
+    assert_matches(new, s.churn_v2, s.X, "customer_id", outputs)
+    assert_matches(s.snapshots["v2:predict_churn"], s.churn_v2, s.X, "customer_id", outputs)
+    # pinning the old version through vars brings its predictions back
+    assert_matches(s.snapshots["pinned:predict_churn"], s.churn, s.X, "customer_id", outputs)
+
+
+def test_registry_lists_every_version(scenario: Scenario) -> None:
+    s = scenario
+    reg = s.snapshots["v2:skl2sql_models"]
+    rows = {(n, v): bool(a) for n, v, a in zip(reg["model_name"], reg["model_version"], reg["is_active"], strict=True)}
+    assert rows[("churn", s.versions["churn_v1"])] is False
+    assert rows[("churn", s.versions["churn_v2"])] is True
+    assert rows[("iris", s.versions["iris"])] is True
+    assert rows[("churn_data", s.versions["churn_data"])] is True
+    first = s.snapshots["b1:skl2sql_models"]
+    i = list(first["model_name"]).index("churn")
+    assert "train_accuracy" in first["training_metrics"][i]
+    assert "scikit-learn" in first["library_versions"][i]
+    assert first["batch_column"][i] == "batch_id"
+
+
+def test_uncompiled_target_is_a_clear_error(tmp_path: Path) -> None:
+    """A model compiled only for Snowflake fails to compile on DuckDB, naming the fix."""
+    from dbt_harness import customer_table, customers, write_seed
+    from sklearn.linear_model import LinearRegression
+
+    from skl2sql.dbt import add_model
+
+    project = fresh_project(tmp_path / "project")
+    X, y = customers()
+    write_seed(project, "customers", customer_table(X, range(20), ["b1"] * 20))
+    add_model(LinearRegression().fit(X, y), name="sf_only", project=project, input="stg_customers",
+              keep=["customer_id"], dialects=["snowflake"])
+    old = set_env({"SKL2SQL_DUCKDB_PATH": str(project / "skl2sql.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    try:
+        assert run_dbt(project, "deps").success
+        res = run_dbt(project, "compile", "--select", "predict_sf_only")
+    finally:
+        restore_env(old)
+    assert not res.success
+    text = str(res.exception) + " ".join(str(getattr(r, "message", "")) for r in (res.result or []) if res.result)
+    assert "not compiled for dbt target type 'duckdb'" in text, text
