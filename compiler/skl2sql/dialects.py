@@ -10,6 +10,10 @@ rules that decide whether a number computed by the warehouse equals the one NumP
   sum over it exact-decimal arithmetic: those literals are cast to DOUBLE PRECISION.
 - Single-precision casts are only emitted where the dialect has a 4-byte float type.
 - dbt ``target.type`` names map to sqlglot dialect names.
+- String equality is byte-exact like Python's ``==``: MySQL/MariaDB and SQL Server default
+  collations are case- and accent-insensitive and ignore trailing spaces (``'a' = 'A '`` is true),
+  so category literals there carry a binary collation and both sides get a non-space sentinel
+  appended (see :class:`DialectPolicy`).
 """
 
 from __future__ import annotations
@@ -87,14 +91,42 @@ _MAX_IDENTIFIER: dict[str, int] = {
 }
 
 
+#: Binary collation attached to string literals in ``=`` / ``<>`` / ``IN`` comparisons, for dialects
+#: whose default collations are case-insensitive. The collation goes on the *literal*, not the
+#: column: a column in another character set (latin1) is then converted to the literal's set,
+#: whereas ``column COLLATE utf8mb4_bin`` is an error for a latin1 column and ``BINARY column``
+#: compares latin1 bytes with UTF-8 bytes (measured on MariaDB 10.11: 'rëd' never matches).
+_BINARY_COLLATION: dict[str, str] = {
+    "mysql": "utf8mb4_bin",
+    "tsql": "Latin1_General_100_BIN2",
+}
+
+#: Dialects whose string ``=`` ignores trailing spaces even under a binary collation (PAD SPACE
+#: collations; SQL Server's ANSI padding), so a non-space sentinel is appended to both sides.
+_PAD_SPACE = frozenset({"mysql", "tsql"})
+
+#: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
+#: Unicode (a plain literal is converted to the database code page).
+_NATIONAL_LITERALS = frozenset({"tsql"})
+
+
 @dataclass(frozen=True)
 class DialectPolicy:
-    """The resolved dialect and the rules the lowering applies for it."""
+    """The resolved dialect and the rules the lowering applies for it.
+
+    ``binary_collation``: collation put on string literals compared for equality, so the compare
+    is case- and accent-sensitive like Python's ``==`` (None: the default is already exact).
+    ``pad_space``: ``=`` ignores trailing spaces, so both sides get a sentinel character appended.
+    ``national_literals``: compared string literals are written ``N'...'``.
+    """
 
     name: str
     typed_float_literals: bool
     float32_type: str | None
     max_identifier: int = 255
+    binary_collation: str | None = None
+    pad_space: bool = False
+    national_literals: bool = False
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -122,6 +154,9 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         typed_float_literals=key in _NUMERIC_LITERALS,
         float32_type=f32 or None,
         max_identifier=_MAX_IDENTIFIER.get(key, 255),
+        binary_collation=_BINARY_COLLATION.get(key),
+        pad_space=key in _PAD_SPACE,
+        national_literals=key in _NATIONAL_LITERALS,
     )
 
 

@@ -105,6 +105,19 @@ def _paren(e: exp.Expression) -> exp.Expression:
     return exp.Paren(this=e)
 
 
+#: Appended to both sides of a string equality where ``=`` ignores trailing spaces.
+_PAD_SENTINEL = "."
+
+
+def _string_side(e: ir.Compare) -> tuple[ir.Expr, ir.Expr] | None:
+    """(string literal, other side) of a comparison with a string literal, else None."""
+    if isinstance(e.right, ir.Literal) and isinstance(e.right.value, str):
+        return e.right, e.left
+    if isinstance(e.left, ir.Literal) and isinstance(e.left.value, str):
+        return e.left, e.right
+    return None
+
+
 class _Lowerer:
     def __init__(self, policy: DialectPolicy) -> None:
         self.policy = policy
@@ -156,6 +169,8 @@ class _Lowerer:
         if isinstance(e, ir.Func):
             return self.func(e)
         if isinstance(e, ir.Compare):
+            if e.op in ("=", "!=") and self.policy.binary_collation and _string_side(e) is not None:
+                return self.exact_string_compare(e)
             cls = {
                 "<": exp.LT,
                 "<=": exp.LTE,
@@ -174,6 +189,11 @@ class _Lowerer:
         if isinstance(e, ir.IsNull):
             return exp.Is(this=_paren(self.lower(e.item)), expression=exp.Null())
         if isinstance(e, ir.InList):
+            if self.policy.binary_collation and any(isinstance(v.value, str) for v in e.values):
+                return exp.In(
+                    this=self.exact_string_item(e.item),
+                    expressions=[self.exact_string_literal(v) for v in e.values],
+                )
             return exp.In(this=_paren(self.lower(e.item)), expressions=[self.literal(v) for v in e.values])
         if isinstance(e, ir.Cast):
             return exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
@@ -182,6 +202,41 @@ class _Lowerer:
             default = self.value(e.default) if e.default is not None else None
             return exp.Case(ifs=ifs, default=default)
         raise TypeError(f"not an IR node: {e!r}")
+
+    # -- exact string equality (see dialects.py: case-insensitive / PAD SPACE collations) ------
+
+    def exact_string_item(self, item: ir.Expr) -> exp.Expression:
+        """The non-literal side of a string equality: with a sentinel appended under PAD SPACE,
+        so ``'red '`` no longer equals ``'red'`` (NULL stays NULL: ``CONCAT``/``+`` with NULL is
+        NULL in MySQL and in SQL Server's default CONCAT_NULL_YIELDS_NULL)."""
+        node = self.lower(item)
+        if self.policy.pad_space:
+            node = exp.DPipe(this=_paren(node), expression=self.string_literal(_PAD_SENTINEL))
+        return _paren(node)
+
+    def string_literal(self, text: str) -> exp.Expression:
+        if self.policy.national_literals:
+            return exp.National(this=text)
+        return exp.Literal.string(text)
+
+    def exact_string_literal(self, node: ir.Literal) -> exp.Expression:
+        """A literal compared with text, in the dialect's binary collation. The collation goes
+        on the literal so a column of any character set is converted to it."""
+        if not isinstance(node.value, str):
+            return self.literal(node)
+        text = node.value + _PAD_SENTINEL if self.policy.pad_space else node.value
+        return exp.Collate(
+            this=self.string_literal(text), expression=exp.Var(this=self.policy.binary_collation)
+        )
+
+    def exact_string_compare(self, e: ir.Compare) -> exp.Expression:
+        lit_node, other = _string_side(e) or (e.right, e.left)
+        assert isinstance(lit_node, ir.Literal)
+        cls = exp.EQ if e.op == "=" else exp.NEQ
+        return cast(
+            exp.Expression,
+            cls(this=self.exact_string_item(other), expression=self.exact_string_literal(lit_node)),
+        )
 
     def cast_type(self, to: str) -> exp.DataType:
         if to == "double":
