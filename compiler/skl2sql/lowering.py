@@ -59,12 +59,12 @@ def plan(program: Program) -> tuple[list[Stage], list[tuple[str, ir.Expr]]]:
         kept: list[tuple[str, ir.Expr]] = []
         for name, e in stage.columns:
             e2 = ir.substitute(e, mapping) if mapping else e
-            if refs[name] <= 1 or ir.is_trivial(e2):
+            if not stage.pinned and (refs[name] <= 1 or ir.is_trivial(e2)):
                 mapping[name] = e2
             else:
                 kept.append((name, e2))
         if kept:
-            stages.append(Stage(tuple(kept)))
+            stages.append(Stage(tuple(kept), pinned=stage.pinned))
     outputs = [(n, ir.substitute(e, mapping) if mapping else e) for n, e in program.outputs]
     return stages, outputs
 
@@ -340,14 +340,14 @@ def build_select(
         projections: list[exp.Expression] = [_column(c) for c in carry]
         for name, e in stage.columns:
             projections.append(exp.Alias(this=lw.lower(e), alias=_ident(name)))
-        select = exp.Select(expressions=projections).from_(source)
+        select = exp.Select(expressions=projections).from_(source, copy=False)
         ctes.append(exp.CTE(this=select, alias=exp.TableAlias(this=_ident(_stage_name(i)))))
         source = exp.Table(this=_ident(_stage_name(i)))
         available = carry + [n for n, _ in stage.columns]
     projections = [_column(c) for c in keep_cols]
     for name, e in outputs:
         projections.append(exp.Alias(this=lw.value(e), alias=_ident(name)))
-    final = exp.Select(expressions=projections).from_(source)
+    final = exp.Select(expressions=projections).from_(source, copy=False)
     if ctes:
         final.set("with_", exp.With(expressions=ctes))
     return final

@@ -57,7 +57,13 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Stage:
+    """One CTE. ``pinned`` stages are kept as they are, even columns used once or trivial: large
+    tree ensembles pin their running sums so the SQL stays a chain of moderate sub-selects instead
+    of one giant expression (which engines plan slowly and may refuse for depth), and pin their
+    input casts so thousands of comparisons read a column instead of repeating a CAST."""
+
     columns: tuple[tuple[str, Expr], ...]
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,12 @@ class Context:
             if name not in self.reserved:
                 return name
 
-    def materialize(self, exprs: Sequence[Expr], hint: str = "v") -> list[Expr]:
+    def materialize(self, exprs: Sequence[Expr], hint: str = "v", pin: bool = False) -> list[Expr]:
         """Put non-trivial expressions into a new stage and return column references to them.
 
         Call this whenever a value is about to be referenced more than once (a score used by both
-        the label and the probabilities, pipeline step outputs, ...)."""
+        the label and the probabilities, pipeline step outputs, ...). ``pin=True`` keeps the stage
+        a CTE even if its columns end up used once (see :class:`Stage`)."""
         cols: list[tuple[str, Expr]] = []
         out: list[Expr] = []
         for e in exprs:
@@ -115,7 +122,7 @@ class Context:
             cols.append((name, e))
             out.append(Column(name))
         if cols:
-            self.stages.append(Stage(tuple(cols)))
+            self.stages.append(Stage(tuple(cols), pinned=pin))
         return out
 
     def materialize_features(self, features: Sequence[Feature], hint: str = "f") -> list[Feature]:

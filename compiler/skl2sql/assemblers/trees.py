@@ -1,5 +1,264 @@
-"""scikit-learn decision trees and forests."""
+"""scikit-learn decision trees and forests, plus the tree helpers the other sklearn ensembles use.
+
+Exactness (see docs/trees.md):
+
+- sklearn casts X to float32 and compares ``float32(x) <= threshold``; each threshold is replaced at
+  compile time by the double boundary with the same outcome (:func:`float32_le_threshold`), so the
+  SQL compares doubles and pays nothing.
+- NaN goes where ``tree_.missing_go_to_left`` says (sklearn >= 1.3 sets it for every split: the
+  learned direction when training saw NaN, else the child with more samples). A NULL fails every
+  ``<=`` in SQL and would silently go right, so "left" is written ``x <= t OR x IS NULL``.
+- Leaf probabilities are normalised exactly as ``DecisionTreeClassifier.predict_proba`` does
+  (``value / value.sum()``, even though sklearn >= 1.4 stores fractions already), and ensembles sum
+  per-tree values *in tree order*, left to right, as sklearn's accumulation loops do. That keeps
+  the sums bit-identical, so ``argmax`` ties (common with vote fractions) break as in NumPy.
+
+Layout: one nested CASE per tree; trees are added to a running sum in batches of
+:data:`TREES_PER_STAGE`, each batch a pinned stage (a CTE), so a 1,000-tree model is a chain of
+moderate sub-selects rather than one giant expression, and no sum nests deeper than one batch.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.tree import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    ExtraTreeClassifier,
+    ExtraTreeRegressor,
+)
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, argmax, div, lit, total
+from ..program import Context, Feature, Prediction, Stage, label_literal
+from .registry import register
+from .tree_common import float32_le_threshold, route_left, tree_to_expr
+
+__all__ = [
+    "TREES_PER_STAGE",
+    "check_single_output",
+    "classifier_leaf_proba",
+    "sklearn_tree_exprs",
+    "tree_splits",
+    "running_sum",
+    "tree_inputs",
+    "float32_guard",
+    "guard_prediction",
+    "FLOAT32_OVERFLOW",
+]
+
+#: Trees added to the running sum per pinned stage. At most 31: with the accumulator that is 32
+#: terms, which the lowering writes left-deep (``((acc + t1) + t2) + ...``), i.e. in sklearn's
+#: order. Tuned with benchmarks/trees_layout.py (see docs/trees.md).
+TREES_PER_STAGE = 25
+
+
+def check_single_output(est: Any, tree: Any) -> None:
+    """Multi-output trees predict a matrix; the output contract has one prediction column."""
+    if int(tree.n_outputs) != 1:
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} with multiple outputs (n_outputs={tree.n_outputs}) is not supported"
+        )
+
+
+#: ``float32(x)`` is infinite from here on (max float32 plus half an ulp; the tie rounds to inf):
+#: sklearn refuses such rows ("Input contains infinity or a value too large for dtype('float32')").
+FLOAT32_OVERFLOW = float(np.finfo(np.float32).max) + 2.0**103
+
+
+def float32_guard(xs: Sequence[Expr], allow_null: bool) -> Expr:
+    """True for rows sklearn's float32 input validation accepts: every value within float32 range,
+    and (unless ``allow_null``) not NULL. Unknown (so: NULL outputs) otherwise."""
+    conds: list[Expr] = []
+    for x in xs:
+        inside: Expr = And((Compare(">", x, lit(-FLOAT32_OVERFLOW)), Compare("<", x, lit(FLOAT32_OVERFLOW))))
+        conds.append(Or((IsNull(x), inside)) if allow_null else inside)
+    return And(tuple(conds)) if len(conds) > 1 else conds[0]
+
+
+def guard_prediction(p: Prediction, cond: Expr) -> Prediction:
+    """Every output of ``p`` as ``CASE WHEN cond THEN value END`` (NULL where cond is not true)."""
+
+    def g(e: Expr) -> Expr:
+        return Case(((cond, e),), None)
+
+    return Prediction(
+        p.kind,
+        g(p.value),
+        p.classes,
+        None if p.proba is None else tuple(g(e) for e in p.proba),
+        None if p.decision is None else tuple(g(e) for e in p.decision),
+        tuple((k, g(e)) for k, e in p.extra),
+    )
+
+
+def tree_inputs(features: Sequence[Feature], ctx: Context) -> list[Expr]:
+    """The feature expressions as doubles. Input columns are cast once, in a pinned stage: a tree
+    ensemble compares each feature thousands of times, and repeating ``CAST(x AS DOUBLE)`` in
+    every comparison makes the SQL larger and slower to generate."""
+    xs = [ctx.number(f.expr) for f in features]
+    casts = [(i, x) for i, x in enumerate(xs) if isinstance(x, Cast)]
+    if casts:
+        cols = [(ctx.fresh_name("x"), x) for _, x in casts]
+        ctx.stages.append(Stage(tuple(cols), pinned=True))
+        for (i, _), (name, _) in zip(casts, cols, strict=True):
+            xs[i] = Column(name)
+    return xs
+
+
+def classifier_leaf_proba(tree: Any, n_classes: int) -> np.ndarray:
+    """Per-node class probabilities, computed with the same NumPy operations as
+    ``DecisionTreeClassifier.predict_proba`` (so each leaf value is bit-identical)."""
+    proba = np.array(tree.value[:, 0, :n_classes], dtype=np.float64)
+    normalizer = proba.sum(axis=1)[:, np.newaxis]
+    normalizer[normalizer == 0.0] = 1.0
+    proba /= normalizer
+    return proba
+
+
+def tree_splits(tree: Any, xs: Sequence[Expr], *, nan_routing: bool = True) -> Callable[[int], Expr]:
+    """The split condition of each node (built once per node, shared by every CASE of the tree).
+
+    Splits compare ``x <= d`` with ``d`` the float64 boundary of sklearn's float32 comparison.
+    ``nan_routing``: send NULL where ``missing_go_to_left`` says; without it NULL goes right
+    (for models that refuse NaN, whose callers make the whole output NULL anyway)."""
+    feature = tree.feature
+    threshold = tree.threshold
+    mgl = getattr(tree, "missing_go_to_left", None)
+    conds: dict[int, Expr] = {}
+
+    def split(n: int) -> Expr:
+        got = conds.get(n)
+        if got is None:
+            x = xs[int(feature[n])]
+            d = float32_le_threshold(float(threshold[n]))
+            cond: Expr = Compare("<=", x, lit(d)) if np.isfinite(d) else Not(IsNull(x))
+            got = route_left(x, cond, bool(nan_routing and mgl is not None and mgl[n]))
+            conds[n] = got
+        return got
+
+    return split
+
+
+def sklearn_tree_exprs(
+    tree: Any,
+    xs: Sequence[Expr],
+    values: np.ndarray,
+    *,
+    nan_routing: bool = True,
+    split: Callable[[int], Expr] | None = None,
+) -> list[Expr]:
+    """One nested CASE per column of ``values`` (shape ``(n_nodes, k)`` or ``(n_nodes,)``) for a
+    fitted ``tree_``; leaf values are written with full double precision."""
+    split = split or tree_splits(tree, xs, nan_routing=nan_routing)
+    vals = np.asarray(values, dtype=np.float64)
+    if vals.ndim == 1:
+        vals = vals[:, None]
+    cols = [vals[:, j].tolist() for j in range(vals.shape[1])]
+    return [
+        tree_to_expr(tree.children_left, tree.children_right, split, lambda n, c=c: lit(c[n]))  # type: ignore[misc]
+        for c in cols
+    ]
+
+
+def running_sum(
+    per_tree: Sequence[Sequence[Expr]],
+    ctx: Context,
+    start: Sequence[Expr] | None = None,
+    hint: str = "acc",
+) -> list[Expr]:
+    """``start + t_1 + t_2 + ...`` per output column, added left to right in tree order (as
+    sklearn's accumulation loops do), in pinned stages of :data:`TREES_PER_STAGE` trees."""
+    if not per_tree:
+        if start is None:
+            raise ValueError("running_sum of nothing")
+        return list(start)
+    k = len(per_tree[0])
+    acc: list[Expr] | None = list(start) if start is not None else None
+    for lo in range(0, len(per_tree), TREES_PER_STAGE):
+        batch = per_tree[lo : lo + TREES_PER_STAGE]
+        sums = []
+        for j in range(k):
+            terms = [t[j] for t in batch]
+            sums.append(total([acc[j], *terms]) if acc is not None else total(terms))
+        acc = ctx.materialize(sums, hint, pin=True)
+    assert acc is not None
+    return acc
+
+
+def _classes(est: Any) -> list[Any]:
+    return list(est.classes_)
+
+
+@register(DecisionTreeRegressor, ExtraTreeRegressor)
+def assemble_tree_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    tree = est.tree_
+    check_single_output(est, tree)
+    xs = tree_inputs(features, ctx)
+    pred = Prediction("regressor", sklearn_tree_exprs(tree, xs, tree.value[:, 0, 0])[0])
+    return guard_prediction(pred, float32_guard(xs, allow_null=True))
+
+
+@register(DecisionTreeClassifier, ExtraTreeClassifier)
+def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    tree = est.tree_
+    check_single_output(est, tree)
+    classes = _classes(est)
+    xs = tree_inputs(features, ctx)
+    proba = classifier_leaf_proba(tree, len(classes))
+    split = tree_splits(tree, xs)
+    probs = sklearn_tree_exprs(tree, xs, proba, split=split)
+    # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
+    # more CASE with label leaves is cheaper than comparing k probability columns per row.
+    labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
+    label = tree_to_expr(tree.children_left, tree.children_right, split, lambda n: labels[n])
+    pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
+    return guard_prediction(pred, float32_guard(xs, allow_null=True))
+
+
+def forest_proba(est: Any, estimators: Sequence[Any], xs_for: Any, ctx: Context, n_classes: int) -> list[Expr]:
+    """Mean of per-tree ``predict_proba`` over ``estimators`` (classifier trees), sklearn's order:
+    sum tree by tree, then divide by the number of trees."""
+    per_tree = []
+    for i, t in enumerate(estimators):
+        check_single_output(est, t.tree_)
+        per_tree.append(sklearn_tree_exprs(t.tree_, xs_for(i), classifier_leaf_proba(t.tree_, n_classes)))
+    sums = running_sum(per_tree, ctx)
+    n = float(len(estimators))
+    return [div(s, lit(n)) for s in sums]
+
+
+@register(RandomForestClassifier, ExtraTreesClassifier)
+def assemble_forest_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    classes = _classes(est)
+    if np.ndim(est.classes_) != 1 or getattr(est, "n_outputs_", 1) != 1:
+        raise UnsupportedEstimatorError(f"{type(est).__name__} with multiple outputs is not supported")
+    xs = tree_inputs(features, ctx)
+    probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes))
+    probs = ctx.materialize(probs, "proba")
+    label = argmax(probs, [label_literal(c) for c in classes])
+    pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
+    return guard_prediction(pred, float32_guard(xs, allow_null=True))
+
+
+@register(RandomForestRegressor, ExtraTreesRegressor)
+def assemble_forest_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    if getattr(est, "n_outputs_", 1) != 1:
+        raise UnsupportedEstimatorError(f"{type(est).__name__} with multiple outputs is not supported")
+    xs = tree_inputs(features, ctx)
+    per_tree = []
+    for t in est.estimators_:
+        check_single_output(est, t.tree_)
+        per_tree.append(sklearn_tree_exprs(t.tree_, xs, t.tree_.value[:, 0, 0]))
+    s = running_sum(per_tree, ctx)[0]
+    pred = Prediction("regressor", div(s, lit(float(len(est.estimators_)))))
+    return guard_prediction(pred, float32_guard(xs, allow_null=True))
