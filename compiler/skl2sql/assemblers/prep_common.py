@@ -1,0 +1,118 @@
+"""Helpers shared by the numeric preprocessing assemblers (scalers, transforms, expansions, imputers).
+
+- Row guards: many sklearn transformers *refuse* a whole row (``ValueError: Input contains NaN``)
+  rather than propagating NaN per cell; SQL must then give NULL for every output of that row, not
+  just for the outputs that read the NULL input.
+- ``expm1`` / ``log1p``: the IR has ``exp`` and ``ln`` only. ``exp(y) - 1`` loses all precision for
+  small ``y``; Kahan's tricks ``(u - 1) * y / ln(u)`` with ``u = exp(y)`` and
+  ``ln(u) * x / (u - 1)`` with ``u = 1 + x`` are accurate to a few ulps using only exp/ln, so
+  PowerTransformer and FunctionTransformer(np.log1p / np.expm1) stay within 1e-15 relative.
+- ``interp``: ``numpy.interp`` exactly (interval choice on repeated knots, the slope formula and
+  the anchor point), written as one flat CASE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..ir import And, Arith, Case, Compare, Expr, Func, IsNull, Not, add, case, div, lit, mul, sub
+from ..program import Context
+
+__all__ = [
+    "all_present",
+    "guard_row",
+    "expm1",
+    "log1p",
+    "interp",
+    "EXP_MAX",
+]
+
+#: Largest argument for which ``exp`` is finite in double precision (``log(DBL_MAX)``); above it
+#: NumPy returns inf, which SQL cannot represent, so the output is NULL.
+EXP_MAX = 709.782712893384
+
+
+def all_present(exprs: Sequence[Expr]) -> Expr:
+    """True when no expression is NULL."""
+    conds = tuple(Not(IsNull(e)) for e in exprs)
+    return And(conds) if len(conds) > 1 else conds[0]
+
+
+def guard_row(inputs: Sequence[Expr], outputs: Sequence[Expr], ctx: Context, extra: Expr | None = None) -> list[Expr]:
+    """Each output, or NULL for the whole row when any input is NULL (or ``extra`` is not true).
+
+    Used where sklearn raises for a row instead of propagating NaN per cell. With more than one
+    output the row condition is materialized once as a numeric flag (booleans in stage columns are
+    typed differently across engines, a nullable number is not)."""
+    cond: Expr = all_present(inputs) if inputs else lit(True)
+    if extra is not None:
+        cond = And((cond, extra)) if inputs else extra
+    if len(outputs) == 1:
+        return [Case(((cond, outputs[0]),), None)]
+    flag = ctx.materialize([Case(((cond, lit(1.0)),), None)], "rowok")[0]
+    ok = Not(IsNull(flag))
+    return [Case(((ok, o),), None) for o in outputs]
+
+
+def expm1(y: Expr, ctx: Context) -> Expr:
+    """``numpy.expm1(y)``; NULL where NumPy overflows to inf (``y > EXP_MAX``).
+
+    Kahan: ``u = exp(y)``; ``u == 1`` gives ``y``; ``u - 1 == -1`` gives ``-1``; otherwise
+    ``(u - 1) * y / ln(u)``, whose rounding errors cancel."""
+    y = ctx.materialize([y], "em1_y")[0]
+    u = ctx.materialize([Case(((Compare("<=", y, lit(EXP_MAX)), Func("exp", (_floor_exp(y),))),), None)], "em1_u")[0]
+    um1 = sub(u, lit(1.0))
+    return case(
+        [
+            (Compare("=", u, lit(1.0)), y),
+            (Compare("=", u, lit(0.0)), lit(-1.0)),
+            (Compare("=", um1, lit(-1.0)), lit(-1.0)),
+        ],
+        div(mul(um1, y), Func("ln", (u,))),
+    )
+
+
+def _floor_exp(y: Expr) -> Expr:
+    """Clamp below at -50: ``exp(y) - 1`` rounds to exactly -1 there already, and PostgreSQL raises
+    on underflow for very negative arguments."""
+    return Case(((Compare("<", y, lit(-50.0)), lit(-50.0)),), y)
+
+
+def log1p(x: Expr, ctx: Context) -> Expr:
+    """``numpy.log1p(x)`` for ``x > -1``; NULL otherwise (NumPy gives -inf or NaN there).
+
+    Kahan: ``u = 1 + x``; ``u == 1`` gives ``x``; otherwise ``ln(u) * x / (u - 1)``."""
+    x = ctx.materialize([x], "l1p_x")[0]
+    u = ctx.materialize([add(lit(1.0), x)], "l1p_u")[0]
+    return case(
+        [
+            (Compare("<=", x, lit(-1.0)), lit(None)),
+            (Compare("=", u, lit(1.0)), x),
+        ],
+        div(mul(Func("ln", (Case(((Compare(">", u, lit(0.0)), u),), None),)), x), sub(u, lit(1.0))),
+    )
+
+
+def interp(x: Expr, xp: np.ndarray, fp: np.ndarray) -> Expr:
+    """``numpy.interp(x, xp, fp)`` for increasing ``xp`` (repeats allowed); NULL stays NULL.
+
+    NumPy takes the last ``j`` with ``xp[j] <= x`` and returns ``slope_j * (x - xp[j]) + fp[j]``
+    with ``slope_j = (fp[j+1] - fp[j]) / (xp[j+1] - xp[j])``; ``fp[0]`` left of ``xp[0]`` and
+    ``fp[-1]`` from ``xp[-1]`` on. Zero-width intervals are never chosen, so they are skipped."""
+    xp = np.asarray(xp, dtype=np.float64)
+    fp = np.asarray(fp, dtype=np.float64)
+    n = len(xp)
+    whens: list[tuple[Expr, Expr]] = [(Compare("<", x, lit(float(xp[0]))), lit(float(fp[0])))]
+    for j in range(n - 1):
+        if not xp[j] < xp[j + 1]:
+            continue
+        slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+        if slope == 0.0:
+            value: Expr = lit(float(fp[j]))
+        else:
+            value = add(Arith("*", lit(float(slope)), sub(x, lit(float(xp[j])))), lit(float(fp[j])))
+        whens.append((Compare("<", x, lit(float(xp[j + 1]))), value))
+    whens.append((Compare(">=", x, lit(float(xp[-1]))), lit(float(fp[-1]))))
+    return Case(tuple(whens), None)
