@@ -332,3 +332,42 @@ def test_plain_dialects_compare_without_collation() -> None:
     for dialect in ("duckdb", "postgres", "sqlite", "snowflake"):
         sql = skl2sql.compile(est, table="t", dialect=dialect).sql
         assert "COLLATE" not in sql and "'red'" in sql
+
+
+# ---------------------------------------------------------------------------------------------
+# None as a category (object columns) and integer categories scored as floats
+# ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _object_and_float_models() -> tuple[pd.DataFrame, list[Any]]:
+    """An object column whose missing marker at fit is ``None`` (OrdinalEncoder treats ``None``
+    as an ordinary category, only NaN as missing), and integer categories scored from a float
+    column: sklearn matches 3.0 with the category 3, as NumPy's == does."""
+    train = pd.DataFrame(
+        {
+            "o": pd.Series(["x", "y", None, "x", "y", "z"] * 5, dtype=object),
+            "i": np.array([1, 2, 3, 3, 2, 1] * 5, dtype=np.int64),
+        }
+    )
+    score = pd.DataFrame(
+        {
+            "o": pd.Series(["x", None, "z", "w", "X", "y", "", "x "] * 2, dtype=object),
+            "i": np.array([1.0, 3.0, 2.0, 3.5, np.nan, 0.0, 2.0, 4.0] * 2),
+        }
+    )
+    models = [
+        OneHotEncoder(handle_unknown="ignore").fit(train),
+        OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=3, drop="first").fit(train),
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1).fit(train),
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, min_frequency=6).fit(train),
+        TargetEncoder(target_type="continuous").fit(train, np.arange(len(train), dtype=float)),
+    ]
+    return score, models
+
+
+def test_none_category_and_float_scored_integers(engine: Engine) -> None:
+    score, models = _object_and_float_models()
+    assert models[2].categories_[0][-1] is None
+    for est in models:
+        check_parity(est, score, engine)
