@@ -327,11 +327,16 @@ def assemble_target_encoder(est: TargetEncoder, features: list[Feature], ctx: Co
     if est.target_type_ == "multiclass":
         n_classes = len(est.classes_)
         means = np.asarray(est.target_mean_, dtype=np.float64)
-        for i, (f, spec) in enumerate(zip(features, specs, strict=True)):
+        # Codes of every column in one stage: each is read once per class.
+        codes = ctx.materialize(
+            [
+                category_lookup(f.expr, spec, ctx, [lit(j) for j in range(len(spec.values))], lit(-1))
+                for f, spec in zip(features, specs, strict=True)
+            ],
+            "te_code",
+        )
+        for i, (code, spec) in enumerate(zip(codes, specs, strict=True)):
             n = len(spec.values)
-            code = ctx.materialize(
-                [category_lookup(f.expr, spec, ctx, [lit(j) for j in range(n)], lit(-1))], "te_code"
-            )[0]
             for k in range(n_classes):
                 enc = np.asarray(est.encodings_[i * n_classes + k], dtype=np.float64)
                 whens: list[tuple[Expr, Expr]] = [(Compare("=", code, lit(j)), lit(float(enc[j]))) for j in range(n)]
