@@ -440,7 +440,10 @@ def _write_weights(project: Path, name: str, version: str, spec: LinearWeights, 
 
 
 def _call_monitoring(project: Path, name: str, version: str, training_data: Any, compiled: CompiledModel,
-                     estimator: Any, notes: list[str]) -> None:
+                     estimator: Any, notes: list[str], input_relation: str, keep: Sequence[str],
+                     batch_column: str | None) -> None:
+    """Hand the training data to ``skl2sql.monitoring.write_baseline`` when that module exists
+    (keyword extras -- input relation, keys, batch column -- only if its signature takes them)."""
     try:
         monitoring = importlib.import_module("skl2sql.monitoring")
     except ImportError:
@@ -452,7 +455,12 @@ def _call_monitoring(project: Path, name: str, version: str, training_data: Any,
         return
     if training_data is None:
         return
-    write_baseline(project, name, version, training_data, compiled, estimator)
+    import inspect
+
+    extra = {"input_relation": input_relation, "keep": list(keep), "batch_column": batch_column}
+    params = inspect.signature(write_baseline).parameters
+    accepted = {k: v for k, v in extra.items() if k in params}
+    write_baseline(project, name, version, training_data, compiled, estimator, **accepted)
 
 
 def add_model(
@@ -558,5 +566,5 @@ def add_model(
     _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input), written)
     _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(weight_seeds), written)
 
-    _call_monitoring(project, name, version, data, first, estimator, result.notes)
+    _call_monitoring(project, name, version, data, first, estimator, result.notes, input, keep_t, batch_column)
     return result
