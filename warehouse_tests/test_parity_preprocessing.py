@@ -14,14 +14,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_selection import (
+    RFE,
+    RFECV,
+    GenericUnivariateSelect,
+    SelectFdr,
+    SelectFpr,
+    SelectFromModel,
+    SelectFwe,
+    SelectKBest,
+    SelectPercentile,
+    SequentialFeatureSelector,
+    VarianceThreshold,
+    f_classif,
+)
+from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     Binarizer,
     FunctionTransformer,
+    KBinsDiscretizer,
     MaxAbsScaler,
     MinMaxScaler,
     Normalizer,
+    PolynomialFeatures,
     PowerTransformer,
     QuantileTransformer,
     RobustScaler,
@@ -136,5 +153,148 @@ def fitted(name: str) -> tuple[Any, pd.DataFrame]:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_preprocessing_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+# --- imputers ---------------------------------------------------------------------------------
+
+CAT = ["colour", datasets.HOSTILE_NUMERIC[3]]
+
+
+def _imputer(est: Any, cols: list[str] | None = None) -> tuple[Any, pd.DataFrame]:
+    train, score, _, _ = datasets.mixed()
+    cols = cols or NUM
+    return est.fit(train[cols]), score[cols]
+
+
+def _with_train_nans(est: Any, sentinel: float | None = None) -> tuple[Any, pd.DataFrame]:
+    """Training data with missing values in two of three columns (so indicators differ)."""
+    train, score, _, _ = _mixed_numeric()
+    train = train.copy()
+    marker = np.nan if sentinel is None else sentinel
+    train.iloc[::7, 0] = marker
+    train.iloc[::11, 2] = marker
+    score = score.copy()
+    if sentinel is not None:
+        score.iloc[::9, 0] = sentinel
+        score.iloc[::13, 1] = sentinel
+    return est.fit(train), score
+
+
+def _empty_column(est: Any) -> tuple[Any, pd.DataFrame]:
+    train, score, _, _ = _mixed_numeric()
+    train = train.copy()
+    train["empty"] = np.nan
+    score = score.copy()
+    score["empty"] = np.where(np.arange(len(score)) % 5 == 0, 1.5, np.nan)
+    return est.fit(train), score
+
+
+def _clf_mixed(*steps: Any) -> tuple[Any, pd.DataFrame]:
+    train, score, yc, _ = datasets.mixed()
+    return make_pipeline(*steps, LogisticRegression(max_iter=5000)).fit(train[NUM], yc), score[NUM]
+
+
+IMPUTER_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "imp_mean": lambda: _imputer(SimpleImputer()),
+    "imp_median": lambda: _imputer(SimpleImputer(strategy="median")),
+    "imp_most_frequent_num": lambda: _imputer(SimpleImputer(strategy="most_frequent")),
+    "imp_constant_num": lambda: _imputer(SimpleImputer(strategy="constant", fill_value=-7.25)),
+    "imp_most_frequent_text": lambda: _imputer(SimpleImputer(strategy="most_frequent"), CAT),
+    "imp_constant_text": lambda: _imputer(SimpleImputer(strategy="constant", fill_value="it's missing"), CAT),
+    "imp_constant_text_default": lambda: _imputer(SimpleImputer(strategy="constant"), CAT),
+    "imp_indicator": lambda: _with_train_nans(SimpleImputer(add_indicator=True)),
+    "imp_sentinel": lambda: _with_train_nans(SimpleImputer(missing_values=-1.0, add_indicator=True), -1.0),
+    "imp_empty_dropped": lambda: _empty_column(SimpleImputer()),
+    "imp_empty_kept": lambda: _empty_column(SimpleImputer(keep_empty_features=True)),
+    "indicator_missing_only": lambda: _with_train_nans(MissingIndicator()),
+    "indicator_all": lambda: _with_train_nans(MissingIndicator(features="all")),
+    "indicator_no_error_on_new": lambda: _with_train_nans(MissingIndicator(error_on_new=False)),
+    "pipe_impute_scale_logreg": lambda: _clf_mixed(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()),
+}
+CASES.update(IMPUTER_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(IMPUTER_CASES))
+def test_imputer_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+# --- selectors --------------------------------------------------------------------------------
+
+
+def _sel_clf(est: Any) -> tuple[Any, pd.DataFrame]:
+    train, score, yc, _ = _mixed_numeric()
+    return est.fit(train, yc), score
+
+
+def _sel_reg(est: Any) -> tuple[Any, pd.DataFrame]:
+    train, score, _, yr = _mixed_numeric()
+    return est.fit(train, yr), score
+
+
+def _sel_wine(est: Any) -> tuple[Any, pd.DataFrame]:
+    X, y = datasets.wine()
+    return est.fit(X, y), X
+
+
+SELECTOR_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "sel_variance": lambda: _sel_wine(VarianceThreshold(threshold=0.5)),
+    "sel_variance_nulls": lambda: _sel_clf(VarianceThreshold()),
+    "sel_kbest": lambda: _sel_clf(SelectKBest(f_classif, k=2)),
+    "sel_percentile": lambda: _sel_wine(SelectPercentile(f_classif, percentile=30)),
+    "sel_generic": lambda: _sel_wine(GenericUnivariateSelect(f_classif, mode="k_best", param=4)),
+    "sel_fpr": lambda: _sel_wine(SelectFpr(f_classif, alpha=1e-10)),
+    "sel_fdr": lambda: _sel_wine(SelectFdr(f_classif, alpha=1e-10)),
+    "sel_fwe": lambda: _sel_wine(SelectFwe(f_classif, alpha=1e-10)),
+    "sel_from_model": lambda: _sel_reg(SelectFromModel(LinearRegression(), max_features=2, threshold=-np.inf)),
+    "sel_rfe": lambda: _sel_wine(RFE(LogisticRegression(max_iter=5000), n_features_to_select=5)),
+    "sel_rfecv": lambda: _sel_reg(RFECV(LinearRegression(), cv=3)),
+    "sel_sequential": lambda: _sel_reg(SequentialFeatureSelector(LinearRegression(), n_features_to_select=2, cv=3)),
+    "pipe_select_logreg": lambda: _clf(StandardScaler(), SelectKBest(f_classif, k=2)),
+}
+CASES.update(SELECTOR_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(SELECTOR_CASES))
+def test_selector_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+# --- expansions -------------------------------------------------------------------------------
+
+
+def _iris_edges(est: Any) -> tuple[Any, pd.DataFrame]:
+    """Iris, scored with rows placed exactly on every fitted bin edge, plus NULLs."""
+    X, _ = datasets.iris()
+    est.fit(X)
+    extra = []
+    for e in range(max(len(b) for b in est.bin_edges_)):
+        extra.append([float(b[min(e, len(b) - 1)]) for b in est.bin_edges_])
+    score = pd.concat([X, pd.DataFrame(extra, columns=X.columns)], ignore_index=True)
+    score.iloc[2, 1] = np.nan
+    return est, score
+
+
+EXPANSION_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "poly_2": lambda: _iris(PolynomialFeatures()),
+    "poly_3_interaction": lambda: _iris(PolynomialFeatures(degree=3, interaction_only=True, include_bias=False)),
+    "poly_min_degree": lambda: _iris(PolynomialFeatures(degree=(2, 3))),
+    "poly_nulls": lambda: _transformer(PolynomialFeatures(degree=2)),
+    "kbins_uniform_ordinal": lambda: _iris_edges(KBinsDiscretizer(n_bins=5, strategy="uniform", encode="ordinal")),
+    "kbins_quantile_onehot": lambda: _iris_edges(KBinsDiscretizer(n_bins=4, encode="onehot", quantile_method="averaged_inverted_cdf")),
+    "kbins_kmeans_dense": lambda: _iris_edges(KBinsDiscretizer(n_bins=3, strategy="kmeans", encode="onehot-dense")),
+    "kbins_quantile_linear": lambda: _iris_edges(KBinsDiscretizer(n_bins=6, encode="ordinal", quantile_method="linear")),
+    "pipe_poly_linreg": lambda: _reg(StandardScaler(), PolynomialFeatures(degree=2)),
+    "pipe_kbins_logreg": lambda: _clf(KBinsDiscretizer(n_bins=4, encode="onehot", quantile_method="averaged_inverted_cdf")),
+}
+CASES.update(EXPANSION_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(EXPANSION_CASES))
+def test_expansion_parity(case: str, engine: Engine) -> None:
     est, X = fitted(case)
     check_parity(est, X, engine)
