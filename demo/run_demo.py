@@ -19,6 +19,7 @@ probabilities within 1e-9).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,16 @@ def dbt(*args: str) -> None:
         raise SystemExit(f"dbt {args[0]} failed (exit {proc.returncode})")
 
 
-def main() -> int:
+def clean() -> None:
+    """Remove what earlier runs generated, so every run starts from the same state."""
+    for sub in ("models/skl2sql", "macros/skl2sql", "seeds/skl2sql"):
+        shutil.rmtree(PROJECT / sub, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    # --with-baselines: also hand the training data to skl2sql.monitoring (baselines + drift models)
+    with_baselines = "--with-baselines" in argv
+    clean()
     X, y = patients()
     numeric = [c for c in X.columns if c != "size_band"]
     models = train(X, y)
@@ -102,9 +112,14 @@ def main() -> int:
     for name, (model, extra) in models.items():
         path = OUT / f"{name}.skops"
         sio.dump(model, path)
+        training = OUT / f"{name}_training.parquet"
+        if with_baselines:
+            (X if name == "diagnosis" else X[numeric]).to_parquet(training)
+            extra = [*extra, "--training-data", str(training)]
         args = ["dbt", "add", str(path), "--name", name, "--project", str(PROJECT), "--input", "stg_demo_patients",
                 "--keep", "patient_id", "--batch-column", "batch_id", "--dialects", "duckdb,postgres,snowflake", *extra]
-        print(f"$ skl2sql {' '.join(a if a != str(path) else os.path.relpath(path, ROOT) for a in args)}", flush=True)
+        shown = [os.path.relpath(a, ROOT) if a in (str(path), str(training), str(PROJECT)) else a for a in args]
+        print(f"$ skl2sql {' '.join(shown)}", flush=True)
         if skl2sql_cli(args) != 0:
             return 1
     dbt("deps")
@@ -147,4 +162,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

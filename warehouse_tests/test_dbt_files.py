@@ -23,7 +23,7 @@ from skl2sql.dbt.text import jinja_literal, jinja_sql_body
 
 def _project(tmp_path: Path) -> Path:
     p = tmp_path / "proj"
-    p.mkdir()
+    p.mkdir(parents=True)
     (p / "dbt_project.yml").write_text("name: p\nprofile: p\n", encoding="utf-8")
     return p
 
@@ -153,3 +153,19 @@ def test_data_mode_sql_matches_sklearn(engine: Engine, kind: str) -> None:
         col = np.asarray(got[name], dtype=float)[order]
         np.testing.assert_allclose(col[ok], proba[:, k], rtol=1e-9, atol=1e-9, err_msg=name)
         assert np.isnan(col[3])
+
+
+def test_training_data_gives_feature_types(tmp_path: Path) -> None:
+    import json
+
+    project = _project(tmp_path)
+    model, X = _churn()
+    X = X.astype({"mean_radius": "float32"})
+    add_model(model, name="churn", project=project, input="stg_customers", keep=["customer_id"], training_data=X)
+    (entry,) = read_registry(project)
+    types = {f["name"]: f["type"] for f in json.loads(entry.features)}
+    assert types["mean_radius"] == "float32" and types["mean_texture"] == "float64"
+    without = _project(tmp_path / "other")
+    add_model(model, name="churn", project=without, input="stg_customers", keep=["customer_id"])
+    (entry,) = read_registry(without)
+    assert {f["type"] for f in json.loads(entry.features)} == {"numeric"}
