@@ -42,6 +42,7 @@ from sklearn.preprocessing import (
     PowerTransformer,
     QuantileTransformer,
     RobustScaler,
+    SplineTransformer,
     StandardScaler,
 )
 
@@ -296,5 +297,44 @@ CASES.update(EXPANSION_CASES)
 
 @pytest.mark.parametrize("case", sorted(EXPANSION_CASES))
 def test_expansion_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+# --- splines ----------------------------------------------------------------------------------
+
+
+def _spline(est: Any, nulls: bool = False) -> tuple[Any, pd.DataFrame]:
+    """Fitted on iris; scored on iris, on every knot, and beyond both ends of the knots."""
+    X, _ = datasets.iris()
+    X = X.iloc[:, :2]
+    est.fit(X)
+    lo, hi = X.min(), X.max()
+    extra = [lo - 1.3, hi + 0.7, lo - 0.01, hi + 5.0, (lo + hi) / 2]
+    for s in est.bsplines_[:1]:
+        for knot in s.t:
+            extra.append(pd.Series([knot, knot], index=X.columns))
+    score = pd.concat([X, pd.DataFrame(extra, columns=X.columns)], ignore_index=True)
+    if nulls:
+        score.iloc[4, 0] = np.nan
+        score.iloc[9, 1] = np.nan
+    return est, score
+
+
+SPLINE_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "spline_constant": lambda: _spline(SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
+    "spline_linear": lambda: _spline(SplineTransformer(n_knots=4, degree=2, extrapolation="linear", include_bias=False)),
+    "spline_linear_deg1": lambda: _spline(SplineTransformer(n_knots=4, degree=1, extrapolation="linear")),
+    "spline_continue": lambda: _spline(SplineTransformer(n_knots=6, degree=3, extrapolation="continue")),
+    "spline_periodic": lambda: _spline(SplineTransformer(n_knots=5, degree=3, extrapolation="periodic")),
+    "spline_error_nulls": lambda: _spline(SplineTransformer(n_knots=5, extrapolation="error"), nulls=True),
+    "spline_quantile_knots": lambda: _spline(SplineTransformer(n_knots=5, knots="quantile", degree=2)),
+    "pipe_spline_linreg": lambda: _reg(SplineTransformer(n_knots=4, degree=3)),
+}
+CASES.update(SPLINE_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(SPLINE_CASES))
+def test_spline_parity(case: str, engine: Engine) -> None:
     est, X = fitted(case)
     check_parity(est, X, engine)
