@@ -14,11 +14,21 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    BaggingClassifier,
+    BaggingRegressor,
     ExtraTreesClassifier,
     ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    IsolationForest,
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import (
@@ -103,6 +113,8 @@ def scoring_frame(
 
 
 def _trees_of(est: Any) -> list[Any]:
+    if hasattr(est, "_predictors"):
+        return [p for it in est._predictors for p in it]
     if hasattr(est, "tree_"):
         return [est]
     if hasattr(est, "estimators_"):
@@ -123,7 +135,36 @@ def _fit(est: Any, data: str, nan_train: bool = False, edges: bool = True) -> tu
     X, y = getattr(datasets, data)()
     Xt = with_nans(X) if nan_train else X
     est.fit(Xt, y)
-    return est, scoring_frame(X, _trees_of(est) if edges else ())
+    hist = hasattr(est, "_predictors")
+    return est, scoring_frame(X, _trees_of(est) if edges else (), hist=hist)
+
+
+def _categorical_data(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Integer-coded categories (0..5) beside two numeric columns."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    X = pd.DataFrame(
+        {
+            "code": rng.integers(0, 6, n).astype(np.float64),
+            "a": rng.normal(0, 1, n),
+            "b": rng.normal(0, 1, n).round(2),
+        }
+    )
+    X.loc[rng.random(n) < 0.08, "code"] = np.nan
+    effect = np.array([0.0, 2.0, -1.0, 1.5, -2.0, 0.5])
+    codes = X["code"].fillna(0).astype(int).to_numpy()
+    y_reg = effect[codes] + X["a"].to_numpy() + rng.normal(0, 0.2, n)
+    y_cls = (y_reg > 0.3).astype(int) + (y_reg > 1.5).astype(int)
+    return X, y_reg, y_cls
+
+
+def _fit_categorical(est: Any, classify: bool) -> tuple[Any, pd.DataFrame]:
+    X, y_reg, y_cls = _categorical_data()
+    est.fit(X, y_cls if classify else y_reg)
+    score = scoring_frame(X, _trees_of(est), hist=True)
+    extra = X.iloc[:8].copy()
+    extra["code"] = [7.0, 9.0, -1.0, 2.5, 0.0, 5.0, np.nan, 3.999]  # unseen, negative, fractional
+    return est, pd.concat([score, extra], ignore_index=True)
 
 
 CASES: dict[str, Case] = {
@@ -142,6 +183,67 @@ CASES: dict[str, Case] = {
     "et_clf_breast": lambda: _fit(ExtraTreesClassifier(n_estimators=10, max_depth=6, random_state=0), "breast_cancer"),
     "et_reg_nan_trained": lambda: _fit(
         ExtraTreesRegressor(n_estimators=10, max_depth=5, random_state=0), "diabetes", True
+    ),
+    "gb_clf_binary": lambda: _fit(GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0), "breast_cancer"),
+    "gb_clf_multiclass": lambda: _fit(GradientBoostingClassifier(n_estimators=12, max_depth=2, random_state=0), "iris_named_labels"),
+    "gb_clf_exponential": lambda: _fit(
+        GradientBoostingClassifier(loss="exponential", n_estimators=15, max_depth=2, random_state=0), "breast_cancer"
+    ),
+    "gb_clf_zero_init": lambda: _fit(
+        GradientBoostingClassifier(init="zero", n_estimators=10, max_depth=2, random_state=0), "wine"
+    ),
+    "gb_reg_squared_early_stop": lambda: _fit(
+        GradientBoostingRegressor(n_estimators=200, max_depth=3, n_iter_no_change=2, random_state=0), "diabetes"
+    ),
+    "gb_reg_absolute": lambda: _fit(GradientBoostingRegressor(loss="absolute_error", n_estimators=15, random_state=0), "diabetes"),
+    "gb_reg_huber": lambda: _fit(GradientBoostingRegressor(loss="huber", n_estimators=15, random_state=0), "diabetes"),
+    "gb_reg_quantile": lambda: _fit(GradientBoostingRegressor(loss="quantile", alpha=0.8, n_estimators=15, random_state=0), "diabetes"),
+    "hgb_reg_nan_trained": lambda: _fit(HistGradientBoostingRegressor(max_iter=20, random_state=0), "diabetes", True),
+    "hgb_reg_poisson": lambda: _fit(HistGradientBoostingRegressor(loss="poisson", max_iter=15, random_state=0), "diabetes"),
+    "hgb_reg_gamma": lambda: _fit(HistGradientBoostingRegressor(loss="gamma", max_iter=15, random_state=0), "diabetes"),
+    "hgb_reg_absolute": lambda: _fit(HistGradientBoostingRegressor(loss="absolute_error", max_iter=15, random_state=0), "diabetes"),
+    "hgb_reg_quantile_early_stop": lambda: _fit(
+        HistGradientBoostingRegressor(loss="quantile", quantile=0.3, max_iter=300, early_stopping=True, n_iter_no_change=3, random_state=0),
+        "diabetes",
+    ),
+    "hgb_clf_binary_nan_trained": lambda: _fit(HistGradientBoostingClassifier(max_iter=20, random_state=0), "breast_cancer", True),
+    "hgb_clf_multiclass": lambda: _fit(HistGradientBoostingClassifier(max_iter=10, random_state=0), "iris_named_labels", True),
+    "hgb_reg_categorical": lambda: _fit_categorical(
+        HistGradientBoostingRegressor(max_iter=15, categorical_features=[0], random_state=0), False
+    ),
+    "hgb_clf_categorical": lambda: _fit_categorical(
+        HistGradientBoostingClassifier(max_iter=10, categorical_features=[0], random_state=0), True
+    ),
+    "ada_clf_binary": lambda: _fit(AdaBoostClassifier(n_estimators=15, random_state=0), "breast_cancer"),
+    "ada_clf_multiclass": lambda: _fit(
+        AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=10, random_state=0), "iris_named_labels"
+    ),
+    "ada_reg": lambda: _fit(AdaBoostRegressor(DecisionTreeRegressor(max_depth=3), n_estimators=12, random_state=0), "diabetes"),
+    "bagging_clf_trees_subsets": lambda: _fit(
+        BaggingClassifier(DecisionTreeClassifier(max_depth=4), n_estimators=8, max_features=0.6, random_state=0),
+        "wine",
+        True,
+    ),
+    "bagging_clf_bootstrap_features_logreg": lambda: _fit(
+        BaggingClassifier(
+            LogisticRegression(max_iter=500), n_estimators=5, max_features=0.5, bootstrap_features=True, random_state=0
+        ),
+        "iris_named_labels",
+        edges=False,
+    ),
+    "bagging_clf_small_samples": lambda: _fit(
+        BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=6, max_samples=6, random_state=3),
+        "iris",
+    ),
+    "bagging_reg_trees": lambda: _fit(
+        BaggingRegressor(DecisionTreeRegressor(max_depth=4), n_estimators=8, max_features=0.7, random_state=0), "diabetes"
+    ),
+    "bagging_reg_linear": lambda: _fit(
+        BaggingRegressor(LinearRegression(), n_estimators=5, max_features=0.5, random_state=0), "diabetes", edges=False
+    ),
+    "iforest": lambda: _fit(IsolationForest(n_estimators=20, random_state=0), "breast_cancer"),
+    "iforest_subsets_nan_trained": lambda: _fit(
+        IsolationForest(n_estimators=15, max_features=0.5, max_samples=64, random_state=0), "wine", True
     ),
     "pipeline_scaler_rf": lambda: _fit(
         make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0)),
@@ -171,6 +273,13 @@ def test_edge_rows_really_straddle_thresholds() -> None:
     vals = np.array(edge_values(t))
     f32 = vals.astype(np.float32)
     assert (f32 <= t).any() and (f32 > t).any()
+
+
+def test_early_stopping_uses_fitted_iterations() -> None:
+    est, _ = fitted("gb_reg_squared_early_stop")
+    assert est.n_estimators_ < est.n_estimators
+    est2, _ = fitted("hgb_reg_quantile_early_stop")
+    assert est2.n_iter_ < est2.max_iter
 
 
 def test_multi_output_refused() -> None:
