@@ -17,6 +17,7 @@ from .assemblers import supported_estimators
 from .dialects import available_dialects
 from .errors import Skl2SqlError
 from .loading import load_model
+from .monitoring.cli_report import add_report_parser, run_report
 
 __all__ = ["main", "build_parser"]
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("dialects", help="list SQL dialects")
     sub.add_parser("estimators", help="list estimators that compile")
+    add_report_parser(sub)
     return parser
 
 
@@ -139,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compile(args)
         if args.command == "dbt":
             return _cmd_dbt_add(args)
+        if args.command == "report":
+            return run_report(args)
         if args.command == "dialects":
             print("\n".join(available_dialects()))
             return 0

@@ -1,0 +1,9 @@
+{#- Body of skl2sql_monitor_performance: every monitored model whose labels are configured (in
+    its config or the var skl2sql_labels). -#}
+{% macro monitor_performance_sql() -%}
+  {%- set blocks = [] -%}
+  {%- for cfg in skl2sql.monitored_models() if cfg.get('labels') and cfg['labels'].get('relation') -%}
+    {%- do blocks.append(skl2sql.monitor_performance_block(cfg)) -%}
+  {%- endfor -%}
+{{ skl2sql.monitor_union(blocks) }}
+{%- endmacro %}
