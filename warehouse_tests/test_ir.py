@@ -102,7 +102,7 @@ def test_case_with_unknown_conditions(engine: Engine) -> None:
 
 
 def test_argmax_ties_first_wins_and_null(engine: Engine) -> None:
-    data = {"x": [1.0, 0.0, 2.0, 5.0, None, 3.0], "y": [1.0, 2.0, 2.0, 5.0, 1.0, None], "z": [0.0, 2.0, 1.0, 5.0, 1.0, 3.0]}
+    data: dict[str, list[Any]] = {"x": [1.0, 0.0, 2.0, 5.0, None, 3.0], "y": [1.0, 2.0, 2.0, 5.0, 1.0, None], "z": [0.0, 2.0, 1.0, 5.0, 1.0, 3.0]}
     label = ir.argmax([X, Y, Z], [ir.lit(0), ir.lit(1), ir.lit(2)])
     ir_out, sql_out = run_both(engine, data, [("label", label)])
     # numpy.argmax: the first maximum wins; a NULL score gives a NULL label, never a guess.
@@ -121,7 +121,7 @@ def test_sigmoid_extremes(engine: Engine, scores: list[float]) -> None:
 
 
 def test_softmax_large_scores(engine: Engine) -> None:
-    data = {"x": [1000.0, -1000.0, 0.0, 710.0, None], "y": [999.0, -1000.0, 800.0, -710.0, 1.0], "z": [-1000.0, 1000.0, -800.0, 0.0, 2.0]}
+    data: dict[str, list[Any]] = {"x": [1000.0, -1000.0, 0.0, 710.0, None], "y": [999.0, -1000.0, 800.0, -710.0, 1.0], "z": [-1000.0, 1000.0, -800.0, 0.0, 2.0]}
     ctx = Context()
     probs = ir.softmax([X, Y, Z], ctx.materialize)
     outputs = [(f"p{k}", p) for k, p in enumerate(probs)]
