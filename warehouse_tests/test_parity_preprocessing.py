@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.feature_selection import (
     RFE,
     RFECV,
@@ -30,7 +31,7 @@ from sklearn.feature_selection import (
 )
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import (
     Binarizer,
     FunctionTransformer,
@@ -38,6 +39,7 @@ from sklearn.preprocessing import (
     MaxAbsScaler,
     MinMaxScaler,
     Normalizer,
+    OneHotEncoder,
     PolynomialFeatures,
     PowerTransformer,
     QuantileTransformer,
@@ -338,3 +340,80 @@ CASES.update(SPLINE_CASES)
 def test_spline_parity(case: str, engine: Engine) -> None:
     est, X = fitted(case)
     check_parity(est, X, engine)
+
+
+# --- composition --------------------------------------------------------------------------------
+
+
+def _ct(est: Any, cols: list[str] | None = None, y: str = "class") -> tuple[Any, pd.DataFrame]:
+    train, score, yc, yr = datasets.mixed()
+    cols = cols or NUM
+    target = yc if y == "class" else yr
+    if y == "none":
+        return est.fit(train[cols]), score[cols]
+    return est.fit(train[cols], target), score[cols]
+
+
+def _numpy_fitted() -> tuple[Any, pd.DataFrame]:
+    """A pipeline fitted on a bare NumPy array: compiled with ``features=[...]`` (see the test)."""
+    train, score, yc, _ = _mixed_numeric()
+    est = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=5000))
+    return est.fit(train.to_numpy(), yc), score
+
+
+COMPOSITION_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "ct_names_drop": lambda: _ct(
+        ColumnTransformer([("s", StandardScaler(), [NUM[0], NUM[1]]), ("m", MinMaxScaler(), [NUM[2]])]), y="none"
+    ),
+    "ct_index_passthrough": lambda: _ct(
+        ColumnTransformer([("s", RobustScaler(), [0]), ("p", PowerTransformer(), [2])], remainder="passthrough"), y="none"
+    ),
+    "ct_mask_remainder_transformer": lambda: _ct(
+        ColumnTransformer([("s", StandardScaler(), [True, False, True])], remainder=MaxAbsScaler()), y="none"
+    ),
+    "ct_selector_text_and_numbers": lambda: _ct(
+        make_pipeline(
+            ColumnTransformer(
+                [
+                    ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), make_column_selector(dtype_include=np.number)),
+                    ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), make_column_selector(dtype_exclude=np.number)),
+                ]
+            ),
+            LogisticRegression(max_iter=5000),
+        ),
+        [*NUM, *CAT],
+    ),
+    "feature_union_weights": lambda: _ct(
+        make_pipeline(
+            SimpleImputer(),
+            FeatureUnion(
+                [("std", StandardScaler()), ("poly", make_pipeline(MinMaxScaler(), PolynomialFeatures(2))), ("sel", SelectKBest(f_classif, k=1))],
+                transformer_weights={"std": 2.0, "poly": 0.5},
+            ),
+            LogisticRegression(max_iter=5000),
+        )
+    ),
+    "nested_pipelines": lambda: _ct(
+        make_pipeline(
+            make_pipeline(SimpleImputer(add_indicator=True), make_pipeline(QuantileTransformer(n_quantiles=20), StandardScaler())),
+            make_pipeline(VarianceThreshold(), LinearRegression()),
+        ),
+        y="reg",
+    ),
+}
+CASES.update(COMPOSITION_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(COMPOSITION_CASES))
+def test_composition_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+def test_numpy_fitted_model_with_features(engine: Engine) -> None:
+    if "numpy_fitted" not in _fitted:
+        _fitted["numpy_fitted"] = _numpy_fitted()
+    est, X = _fitted["numpy_fitted"]
+    # sklearn only warns when a DataFrame meets a model fitted on an array; the SQL needs names.
+    check_parity(est, X, engine, features=list(X.columns))
+
