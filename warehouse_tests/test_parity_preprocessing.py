@@ -49,8 +49,10 @@ from sklearn.preprocessing import (
 )
 
 import datasets
+import skl2sql
 from engines import Engine
 from parity import check_parity
+from skl2sql.errors import UnsupportedEstimatorError
 
 NUM = datasets.HOSTILE_NUMERIC[:3]
 
@@ -417,3 +419,49 @@ def test_numpy_fitted_model_with_features(engine: Engine) -> None:
     # sklearn only warns when a DataFrame meets a model fitted on an array; the SQL needs names.
     check_parity(est, X, engine, features=list(X.columns))
 
+
+
+# --- values sklearn makes infinite, and what does not compile -----------------------------------
+
+
+def test_infinite_results_are_null(engine: Engine) -> None:
+    """``np.log(0)`` is -inf, ``np.reciprocal(0)`` inf, ``np.exp(1000)`` inf: SQL gives NULL."""
+    X = pd.DataFrame({"a": [0.0, 1.0, -2.0, None], "b": [0.0, 2.0, 1000.0, 3.0]})
+    est = FunctionTransformer(np.log).fit(X)
+    recip = FunctionTransformer(np.reciprocal).fit(X)
+    expo = FunctionTransformer(np.exp).fit(X)
+    table = engine.new_table_name()
+    engine.create_table(table, {"row_id": [0, 1, 2, 3], "a": X["a"].tolist(), "b": X["b"].tolist()})
+    try:
+        for t, want_a, want_b in (
+            (est, [None, 0.0, None, None], [None, np.log(2.0), np.log(1000.0), np.log(3.0)]),
+            (recip, [None, 1.0, -0.5, None], [None, 0.5, 1e-3, 1 / 3]),
+            (expo, [1.0, np.e, np.exp(-2.0), None], [1.0, np.exp(2.0), None, np.exp(3.0)]),
+        ):
+            sql = skl2sql.compile(t, table=table, dialect=engine.dialect, keep=["row_id"]).sql
+            got = engine.query(sql)
+            order = np.argsort(got["row_id"])
+            for name, want in (("a", want_a), ("b", want_b)):
+                for g, w in zip(got[name][order], want, strict=True):
+                    if w is None:
+                        assert g is None or np.isnan(g), (name, g)
+                    else:
+                        assert abs(g - w) <= 1e-9 + 1e-9 * abs(w), (name, g, w)
+    finally:
+        engine.drop_table(table)
+
+
+@pytest.mark.parametrize(
+    "est",
+    [
+        FunctionTransformer(np.sin),
+        FunctionTransformer(np.log, kw_args={"where": True}),
+        KBinsDiscretizer(n_bins=3, dtype=np.float32, quantile_method="averaged_inverted_cdf"),
+    ],
+    ids=["func_sin", "kw_args", "kbins_float32"],
+)
+def test_unsupported_settings_raise(est: Any) -> None:
+    X, _ = datasets.iris()
+    est.fit(X)
+    with pytest.raises(UnsupportedEstimatorError, match=type(est).__name__):
+        skl2sql.compile(est, table="t")
