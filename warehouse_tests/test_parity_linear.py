@@ -1,34 +1,185 @@
-"""Parity of linear models on every engine."""
+"""Parity of linear models on every engine.
+
+Each case is fitted once per worker and scored on four engines. ``*_mixed`` cases score the
+numeric columns of ``datasets.mixed()``: NULLs (which sklearn refuses, so SQL must give NULL),
+magnitudes up to 1e12 and down to 1e-12.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import (
+    ARDRegression,
+    BayesianRidge,
+    ElasticNet,
+    ElasticNetCV,
+    GammaRegressor,
+    HuberRegressor,
+    Lars,
+    LarsCV,
+    Lasso,
+    LassoCV,
+    LassoLars,
+    LassoLarsIC,
+    LinearRegression,
+    LogisticRegression,
+    LogisticRegressionCV,
+    OrthogonalMatchingPursuit,
+    Perceptron,
+    PoissonRegressor,
+    QuantileRegressor,
+    Ridge,
+    RidgeClassifier,
+    RidgeClassifierCV,
+    RidgeCV,
+    SGDClassifier,
+    SGDRegressor,
+    TheilSenRegressor,
+    TweedieRegressor,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC, LinearSVR
 
 import datasets
+import skl2sql
 from engines import Engine
-from parity import check_parity
+from parity import KEY, check_parity
+
+NUMERIC = datasets.HOSTILE_NUMERIC[:3]
+Case = Callable[[], tuple[Any, pd.DataFrame]]
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::FutureWarning", "ignore::sklearn.exceptions.ConvergenceWarning", "ignore:overflow:RuntimeWarning"
+)
 
 
-def _fit(est: Any, data: str) -> tuple[Any, Any]:
+def _fit(est: Any, data: str, scale: bool = False) -> tuple[Any, pd.DataFrame]:
     X, y = getattr(datasets, data)()
-    return est.fit(X, y), X
+    est = make_pipeline(StandardScaler(), est) if scale else est
+    return est.fit(X, y), _few(X)
 
 
-CASES = {
-    "linreg_diabetes": lambda: _fit(LinearRegression(), "diabetes"),
-    "logreg_binary": lambda: _fit(make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)), "breast_cancer"),
+def _few(X: pd.DataFrame) -> pd.DataFrame:
+    """At most ~150 scoring rows: loading rows is the slow part of a parity test."""
+    return X.iloc[:: max(1, len(X) // 150)]
+
+
+def _mixed_numeric() -> tuple[pd.DataFrame, pd.DataFrame]:
+    train, score, _, _ = datasets.mixed()
+    return train[NUMERIC], score[NUMERIC]
+
+
+def _fit_mixed(est: Any, target: str = "reg") -> tuple[Any, pd.DataFrame]:
+    """Scaled pipeline on the mixed frame's numeric columns, scored on its NULL-laden frame.
+
+    ``target``: ``reg``, ``positive`` (for GLMs; the scoring rows at 1e12, whose log-link
+    prediction overflows to inf in NumPy, are left out: see ``test_log_link_overflow_is_null``),
+    ``binary`` or ``multi`` (three string classes)."""
+    train, score, y_class, y_reg = datasets.mixed()
+    y: np.ndarray
+    if target == "reg":
+        y = y_reg
+    elif target == "positive":
+        y = y_reg - y_reg.min() + 1.0
+        score = score[~(score[NUMERIC[2]] > 1e6)]
+    elif target == "binary":
+        y = y_class
+    else:
+        y = np.array(["low", "mid", "hi'gh"], dtype=object)[np.digitize(y_reg, np.quantile(y_reg, [0.33, 0.66]))]
+    return make_pipeline(StandardScaler(), est).fit(train[NUMERIC], y), score[NUMERIC]
+
+
+def _labels(data: str, kind: str) -> Case:
+    """iris/breast_cancer with labels turned into floats or shifted ints."""
+
+    def make() -> tuple[Any, pd.DataFrame]:
+        X, y = getattr(datasets, data)()
+        yy = y * 2.0 + 1.0 if kind == "float" else y + 7  # float labels must be integral for sklearn
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(X, yy), _few(X)
+
+    return make
+
+
+REGRESSORS: dict[str, Callable[[], Any]] = {
+    "linreg": LinearRegression,
+    "ridge": lambda: Ridge(alpha=2.0),
+    "ridgecv": lambda: RidgeCV(alphas=(0.1, 1.0, 10.0)),
+    "lasso": lambda: Lasso(alpha=0.5),
+    "lassocv": lambda: LassoCV(cv=3, alphas=20),
+    "enet": lambda: ElasticNet(alpha=0.3, l1_ratio=0.4),
+    "enetcv": lambda: ElasticNetCV(cv=3, alphas=20, l1_ratio=[0.2, 0.8]),
+    "lars": lambda: Lars(n_nonzero_coefs=5),
+    "larscv": lambda: LarsCV(cv=3),
+    "lassolars": lambda: LassoLars(alpha=0.1),
+    "lassolarsic": LassoLarsIC,
+    "omp": lambda: OrthogonalMatchingPursuit(n_nonzero_coefs=3),
+    "bayesridge": BayesianRidge,
+    "ard": ARDRegression,
+    "huber": lambda: HuberRegressor(max_iter=1000),
+    "quantile": lambda: QuantileRegressor(quantile=0.7, alpha=0.01),
+    "theilsen": lambda: TheilSenRegressor(max_subpopulation=200, random_state=0),
+    "sgdreg": lambda: SGDRegressor(random_state=0),
+    "linearsvr": lambda: LinearSVR(C=1.0, max_iter=20000, random_state=0),
+}
+
+GLMS: dict[str, Callable[[], Any]] = {
+    "poisson": lambda: PoissonRegressor(alpha=0.1),
+    "gamma": lambda: GammaRegressor(alpha=0.1),
+    "tweedie_p0_auto": lambda: TweedieRegressor(power=0, alpha=0.1),
+    "tweedie_p0_log": lambda: TweedieRegressor(power=0, link="log", alpha=0.1),
+    "tweedie_p1_auto": lambda: TweedieRegressor(power=1, alpha=0.1),
+    "tweedie_p1_identity": lambda: TweedieRegressor(power=1, link="identity", alpha=0.1),
+    "tweedie_p2_auto": lambda: TweedieRegressor(power=2, alpha=0.1),
+    "tweedie_p3_auto": lambda: TweedieRegressor(power=3, alpha=0.1),
+}
+
+CASES: dict[str, Case] = {
+    "linreg_diabetes_raw": lambda: _fit(LinearRegression(), "diabetes"),
+    "ridge_diabetes_raw": lambda: _fit(Ridge(alpha=0.1), "diabetes"),
+    "poisson_diabetes": lambda: _fit(PoissonRegressor(alpha=0.1), "diabetes", scale=True),
+    "logreg_binary": lambda: _fit(LogisticRegression(max_iter=2000), "breast_cancer", scale=True),
     "logreg_multinomial": lambda: _fit(LogisticRegression(max_iter=2000), "iris"),
     "logreg_string_labels": lambda: _fit(LogisticRegression(max_iter=2000), "iris_named_labels"),
+    "logreg_float_labels": _labels("iris", "float"),
+    "logreg_int_labels_binary": _labels("breast_cancer", "int"),
+    "logregcv_binary": lambda: _fit(LogisticRegressionCV(cv=3, Cs=4, max_iter=2000), "breast_cancer", scale=True),
+    "logregcv_multinomial": lambda: _fit(LogisticRegressionCV(cv=3, Cs=4, max_iter=2000), "wine", scale=True),
+    "sgd_hinge_binary": lambda: _fit(SGDClassifier(random_state=0), "breast_cancer", scale=True),
+    "sgd_hinge_multi": lambda: _fit(SGDClassifier(random_state=0), "iris_named_labels", scale=True),
+    "sgd_log_binary": lambda: _fit(SGDClassifier(loss="log_loss", random_state=0), "breast_cancer", scale=True),
+    "sgd_log_multi": lambda: _fit(SGDClassifier(loss="log_loss", random_state=0), "wine", scale=True),
+    "sgd_mhuber_binary": lambda: _fit(SGDClassifier(loss="modified_huber", random_state=0), "breast_cancer", scale=True),
+    "sgd_mhuber_multi": lambda: _fit(SGDClassifier(loss="modified_huber", random_state=0), "iris", scale=True),
+    "ridgeclf_binary": lambda: _fit(RidgeClassifier(alpha=1.0), "breast_cancer", scale=True),
+    "ridgeclf_multi": lambda: _fit(RidgeClassifier(alpha=1.0), "iris_named_labels"),
+    "ridgeclfcv_multi": lambda: _fit(RidgeClassifierCV(alphas=(0.1, 1.0, 10.0)), "wine", scale=True),
+    "perceptron_binary": lambda: _fit(Perceptron(random_state=0), "breast_cancer", scale=True),
+    "perceptron_multi": lambda: _fit(Perceptron(random_state=0), "wine", scale=True),
+    "linearsvc_binary": lambda: _fit(LinearSVC(max_iter=20000, random_state=0), "breast_cancer", scale=True),
+    "linearsvc_multi": lambda: _fit(LinearSVC(max_iter=20000, random_state=0), "iris"),
+    "linearsvc_crammer": lambda: _fit(LinearSVC(multi_class="crammer_singer", max_iter=20000), "wine", scale=True),
+    # NULL-laden scoring frames: every NULL row must come back NULL.
+    "logreg_mixed": lambda: _fit_mixed(LogisticRegression(), "binary"),
+    "logreg_mixed_multi": lambda: _fit_mixed(LogisticRegression(), "multi"),
+    "sgd_log_mixed_multi": lambda: _fit_mixed(SGDClassifier(loss="log_loss", random_state=0), "multi"),
+    "sgd_mhuber_mixed": lambda: _fit_mixed(SGDClassifier(loss="modified_huber", random_state=0), "binary"),
+    "ridgeclf_mixed": lambda: _fit_mixed(RidgeClassifier(), "binary"),
+    "linearsvc_mixed_multi": lambda: _fit_mixed(LinearSVC(random_state=0), "multi"),
 }
-_fitted: dict[str, Any] = {}
+for _name, _make in REGRESSORS.items():
+    CASES[f"{_name}_mixed"] = lambda m=_make: _fit_mixed(m())
+for _name, _make in GLMS.items():
+    CASES[f"{_name}_mixed"] = lambda m=_make: _fit_mixed(m(), "positive")
+
+_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
 
 
-def fitted(name: str) -> tuple[Any, Any]:
+def fitted(name: str) -> tuple[Any, pd.DataFrame]:
     if name not in _fitted:
         _fitted[name] = CASES[name]()
     return _fitted[name]
@@ -38,3 +189,56 @@ def fitted(name: str) -> tuple[Any, Any]:
 def test_linear_parity(case: str, engine: Engine) -> None:
     est, X = fitted(case)
     check_parity(est, X, engine)
+
+
+def _all_zero_model(loss: str) -> tuple[Any, pd.DataFrame]:
+    """A multiclass SGDClassifier whose class scores are all very negative on some rows.
+
+    Coefficients are made positive so that a row of large negative values drives every score
+    below -1 (modified_huber's zero-sum rule) or below -745 (expit underflows to 0, so
+    ``_predict_proba_lr`` takes its uniform branch)."""
+    X, y = datasets.iris()
+    est = SGDClassifier(loss=loss, random_state=0).fit(X, y)
+    est.coef_ = np.abs(est.coef_) + 0.1
+    rows = pd.DataFrame(-np.outer([1.0, 10.0, 1e3, 1e4], np.ones(X.shape[1])), columns=X.columns)
+    return est, pd.concat([X.iloc[::5], rows], ignore_index=True)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "modified_huber"])
+def test_ovr_normalisation_all_zero_rows(loss: str, engine: Engine) -> None:
+    est, X = _all_zero_model(loss)
+    p = est.predict_proba(X)
+    assert np.allclose(p[-1], 1 / 3)  # the data really reaches the special case
+    check_parity(est, X, engine)
+
+
+def test_log_link_overflow_is_null(engine: Engine) -> None:
+    """exp() of a score above ln(DBL_MAX) is inf in NumPy; SQL engines raise, so it is NULL."""
+    X, y = datasets.diabetes()
+    est = PoissonRegressor(alpha=0.1).fit(X, y)
+    big = X.iloc[:3].copy()
+    big.iloc[:, :] = 1e6 * np.sign(est.coef_)
+    data = pd.concat([X.iloc[:20], big], ignore_index=True)
+    want = est.predict(data)
+    assert np.isinf(want[-3:]).all() and np.isfinite(want[:-3]).all()
+    table = engine.new_table_name()
+    engine.create_table(table, {KEY: list(range(len(data))), **{c: data[c].tolist() for c in data.columns}})
+    try:
+        got = engine.query(skl2sql.compile(est, table=table, dialect=engine.dialect, keep=[KEY]).sql)
+    finally:
+        engine.drop_table(table)
+    pred = got["prediction"][np.argsort(got[KEY].astype(float))]
+    assert np.isnan(pred[-3:]).all()
+    np.testing.assert_allclose(pred[:-3], want[:-3], rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "est",
+    [Ridge(), Lasso(), LinearRegression()],
+    ids=["ridge", "lasso", "linreg"],
+)
+def test_multi_output_refused(est: Any) -> None:
+    X, y = datasets.diabetes()
+    est.fit(X, np.column_stack([y, y * 2]))
+    with pytest.raises(skl2sql.UnsupportedEstimatorError, match=type(est).__name__):
+        skl2sql.compile(est, table="t")

@@ -1,9 +1,14 @@
-"""Linear models: regressors, classifiers and their link functions.
+"""Linear models: regressors, classifiers, GLMs and their link functions.
 
-Scores are ``intercept + sum(coef_j * x_j)`` written term by term with full-precision constants;
-zero coefficients are dropped (sklearn multiplies them by the value, which only matters for NULL:
-a NULL feature with a zero weight still yields NULL there, so NULL-propagation is kept by the
-input guard below).
+Scores are ``intercept + sum(coef_j * x_j)`` written term by term with full-precision constants
+(sklearn computes ``X @ coef_.T + intercept_``; the summation order differs from BLAS by a few ulps,
+far inside the 1e-9 tolerance). Zero coefficients are dropped, but a NULL in such a feature still
+makes the score NULL (sklearn refuses NaN in every one of these models), see :func:`linear_scores`.
+
+Classifiers follow ``LinearClassifierMixin``: binary ``predict`` is ``classes_[decision > 0]``,
+multiclass is ``classes_[argmax(decision)]`` with NumPy's first-wins ties. Every classifier
+Prediction carries its decision scores, also when it has ``predict_proba``, because meta-estimators
+(one-vs-rest, stacking) need ``decision_function`` of their base estimators.
 """
 
 from __future__ import annotations
@@ -12,14 +17,82 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import (
+    ARDRegression,
+    BayesianRidge,
+    ElasticNet,
+    ElasticNetCV,
+    GammaRegressor,
+    HuberRegressor,
+    Lars,
+    LarsCV,
+    Lasso,
+    LassoCV,
+    LassoLars,
+    LassoLarsCV,
+    LassoLarsIC,
+    LinearRegression,
+    LogisticRegression,
+    LogisticRegressionCV,
+    OrthogonalMatchingPursuit,
+    OrthogonalMatchingPursuitCV,
+    PassiveAggressiveClassifier,
+    PassiveAggressiveRegressor,
+    Perceptron,
+    PoissonRegressor,
+    QuantileRegressor,
+    Ridge,
+    RidgeClassifier,
+    RidgeClassifierCV,
+    RidgeCV,
+    SGDClassifier,
+    SGDRegressor,
+    TheilSenRegressor,
+    TweedieRegressor,
+)
+from sklearn.svm import LinearSVC, LinearSVR
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Not, argmax, div, lit, mul, sigmoid, softmax, total
+from ..ir import (
+    And,
+    Case,
+    Compare,
+    Expr,
+    IsNull,
+    Not,
+    argmax,
+    clip,
+    div,
+    lit,
+    mul,
+    safe_exp,
+    sigmoid,
+    softmax,
+    sub,
+    total,
+)
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 
-__all__ = ["linear_scores", "classifier_from_scores"]
+__all__ = [
+    "linear_scores",
+    "classifier_from_scores",
+    "exp_or_null",
+    "EXP_CEILING",
+    "REGRESSORS",
+    "CLASSIFIERS",
+]
+
+#: ``ln(DBL_MAX)``: ``exp`` of anything above overflows. NumPy returns ``inf``, which SQL cannot
+#: hold (PostgreSQL, DuckDB and MariaDB raise, failing the whole query), so such rows give NULL.
+EXP_CEILING = 709.782712893384
+
+
+def exp_or_null(z: Expr) -> Expr:
+    """``exp(z)``, NULL where it would overflow to infinity (see :data:`EXP_CEILING`).
+
+    Underflow is clamped by :func:`skl2sql.ir.safe_exp` (absolute error below 1e-300)."""
+    return Case(((Compare("<=", z, lit(EXP_CEILING)), safe_exp(z)),), None)
 
 
 def _all_present(features: Sequence[Feature]) -> Expr:
@@ -35,7 +108,14 @@ def linear_scores(
 
     A row whose features include a NULL gets a NULL score, also when that feature's weight is 0."""
     c = np.atleast_2d(np.asarray(coef, dtype=np.float64))
-    b = np.broadcast_to(np.asarray(intercept, dtype=np.float64).ravel(), (c.shape[0],)) if np.ndim(intercept) else np.full(c.shape[0], float(intercept))
+    if c.shape[1] != len(features):
+        raise UnsupportedEstimatorError(
+            f"linear model expects {c.shape[1]} features but {len(features)} reach it"
+        )
+    if np.ndim(intercept):
+        b = np.broadcast_to(np.asarray(intercept, dtype=np.float64).ravel(), (c.shape[0],))
+    else:
+        b = np.full(c.shape[0], float(intercept))
     xs = [ctx.number(f.expr) for f in features]
     used = np.any(c != 0.0, axis=0)
     scores: list[Expr] = []
@@ -50,44 +130,169 @@ def linear_scores(
     return scores
 
 
+def _binary_label(z: Expr, labels: Sequence[Expr]) -> Expr:
+    """``classes_[int(z > 0)]``; NULL when ``z`` is NULL."""
+    return Case(((Compare(">", z, lit(0.0)), labels[1]), (Compare("<=", z, lit(0.0)), labels[0])), None)
+
+
+def _modified_huber(scores: list[Expr], ctx: Context) -> list[Expr]:
+    """``SGDClassifier(loss='modified_huber').predict_proba``: ``(clip(s, -1, 1) + 1) / 2``; binary
+    gives ``[1 - p, p]``; multiclass divides by the row sum, and a row summing to 0 (every score
+    <= -1) is uniform, as sklearn special-cases it."""
+    ps = ctx.materialize([div(total([clip(s, -1.0, 1.0), lit(1.0)]), lit(2.0)) for s in scores], "mh")
+    if len(ps) == 1:
+        return [sub(lit(1.0), ps[0]), ps[0]]
+    denom = ctx.materialize([total(ps)], "den")[0]
+    uniform = lit(1.0 / len(ps))
+    return [Case(((Compare("=", denom, lit(0.0)), uniform),), div(p, denom)) for p in ps]
+
+
 def classifier_from_scores(
     scores: list[Expr], classes: Sequence[Any], ctx: Context, proba: str | None
 ) -> Prediction:
-    """Label and probabilities from decision scores, as sklearn's linear classifiers do.
+    """Label, probabilities and decision scores, as sklearn's linear classifiers compute them.
 
-    ``proba``: ``"logistic"`` (binary expit / multinomial softmax), ``"ovr"`` (per-class expit,
-    normalised), or None (no predict_proba: decision_function outputs)."""
+    ``proba``: ``"logistic"`` (binary expit / multinomial softmax: ``LogisticRegression``),
+    ``"ovr"`` (per-class expit normalised by the row sum, uniform when the sum is 0:
+    ``_predict_proba_lr``), ``"modified_huber"``, or None (no predict_proba)."""
     labels = [label_literal(c) for c in classes]
     scores = ctx.materialize(scores, "score")
+    decision = tuple(scores)
     if len(scores) == 1:
         z = scores[0]
-        label: Expr = Case(((Compare(">", z, lit(0.0)), labels[1]), (Compare("<=", z, lit(0.0)), labels[0])), None)
+        label: Expr = _binary_label(z, labels)
         if proba is None:
-            return Prediction("classifier", label, tuple(classes), decision=(z,))
+            return Prediction("classifier", label, tuple(classes), decision=decision)
+        if proba == "modified_huber":
+            return Prediction("classifier", label, tuple(classes), tuple(_modified_huber(scores, ctx)), decision)
         p1 = ctx.materialize([sigmoid(z)], "proba")[0]
-        return Prediction("classifier", label, tuple(classes), proba=(total([lit(1.0), mul(lit(-1.0), p1)]), p1))
+        return Prediction("classifier", label, tuple(classes), (sub(lit(1.0), p1), p1), decision)
     label = argmax(scores, labels)
     if proba is None:
-        return Prediction("classifier", label, tuple(classes), decision=tuple(scores))
+        return Prediction("classifier", label, tuple(classes), decision=decision)
     if proba == "logistic":
         probs = softmax(scores, ctx.materialize)
+    elif proba == "modified_huber":
+        probs = _modified_huber(scores, ctx)
     else:
         sig = ctx.materialize([sigmoid(s) for s in scores], "sig")
         denom = ctx.materialize([total(sig)], "den")[0]
         uniform = lit(1.0 / len(sig))
         probs = [Case(((Compare("=", denom, lit(0.0)), uniform),), div(s, denom)) for s in sig]
-    return Prediction("classifier", label, tuple(classes), proba=tuple(probs))
+    return Prediction("classifier", label, tuple(classes), tuple(probs), decision)
 
 
-@register(LinearRegression)
-def assemble_linear_regression(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    if np.ndim(est.coef_) == 2 and np.shape(est.coef_)[0] > 1:
-        raise UnsupportedEstimatorError(f"{type(est).__name__} with multiple targets is not supported")
-    scores = linear_scores(est.coef_, est.intercept_, features, ctx)
+def _single_target_coef(est: Any) -> np.ndarray:
+    """``coef_`` of a single-target regressor; 2-D ``coef_`` with several rows is multi-output."""
+    coef = np.asarray(est.coef_, dtype=np.float64)
+    if coef.ndim == 2 and coef.shape[0] != 1:
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} with {coef.shape[0]} targets (2-D coef_) is not supported: "
+            "skl2sql compiles single-output regressors only"
+        )
+    return coef.reshape(-1)
+
+
+#: Regressors whose ``predict`` is ``X @ coef_ + intercept_`` (``LinearModel._decision_function``).
+REGRESSORS: tuple[type, ...] = (
+    LinearRegression,
+    Ridge,
+    RidgeCV,
+    Lasso,
+    LassoCV,
+    ElasticNet,
+    ElasticNetCV,
+    Lars,
+    LarsCV,
+    LassoLars,
+    LassoLarsCV,
+    LassoLarsIC,
+    OrthogonalMatchingPursuit,
+    OrthogonalMatchingPursuitCV,
+    BayesianRidge,
+    ARDRegression,
+    HuberRegressor,
+    QuantileRegressor,
+    TheilSenRegressor,
+    SGDRegressor,
+    PassiveAggressiveRegressor,
+    LinearSVR,
+)
+
+
+@register(*REGRESSORS)
+def assemble_linear_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    scores = linear_scores(_single_target_coef(est), est.intercept_, features, ctx)
     return Prediction("regressor", scores[0])
 
 
-@register(LogisticRegression)
+def _glm_link(est: Any) -> str:
+    """``"identity"`` or ``"log"``, as ``_GeneralizedLinearRegressor._get_loss`` picks it."""
+    if isinstance(est, (PoissonRegressor, GammaRegressor)):
+        return "log"
+    link = str(est.link)
+    if link == "auto":
+        return "identity" if float(est.power) <= 0 else "log"
+    if link in ("identity", "log"):
+        return link
+    raise UnsupportedEstimatorError(f"{type(est).__name__} with link={link!r} is not supported")
+
+
+@register(PoissonRegressor, GammaRegressor, TweedieRegressor)
+def assemble_glm(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``link.inverse(X @ coef_ + intercept_)``. The log link's ``exp`` is NULL where NumPy would
+    return ``inf`` (score above ~709.78), since SQL engines raise on overflow."""
+    z = linear_scores(_single_target_coef(est), est.intercept_, features, ctx)[0]
+    if _glm_link(est) == "identity":
+        return Prediction("regressor", z)
+    z = ctx.materialize([z], "eta")[0]
+    return Prediction("regressor", exp_or_null(z))
+
+
+def _classes(est: Any) -> list[Any]:
+    return list(est.classes_)
+
+
+def _check_not_multilabel(est: Any) -> None:
+    lb = getattr(est, "_label_binarizer", None)
+    y_type = str(getattr(lb, "y_type_", ""))
+    if y_type.startswith("multilabel"):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} fitted on multilabel targets is not supported")
+
+
+@register(LogisticRegression, LogisticRegressionCV)
 def assemble_logistic(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """Binary: expit of the decision; multiclass: softmax (sklearn >= 1.7 has no OvR mode; an
+    older estimator fitted with ``multi_class='ovr'`` uses the OvR normalisation)."""
     scores = linear_scores(est.coef_, est.intercept_, features, ctx)
-    return classifier_from_scores(scores, list(est.classes_), ctx, "logistic")
+    ovr = getattr(est, "multi_class", "auto") == "ovr" or (
+        getattr(est, "multi_class", "deprecated") == "auto" and getattr(est, "solver", "") == "liblinear"
+    )
+    return classifier_from_scores(scores, _classes(est), ctx, "ovr" if ovr and len(scores) > 1 else "logistic")
+
+
+@register(SGDClassifier)
+def assemble_sgd_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``log_loss``: ``_predict_proba_lr`` (OvR normalised); ``modified_huber``: its own formula;
+    any other loss has no predict_proba and outputs the decision function."""
+    scores = linear_scores(est.coef_, est.intercept_, features, ctx)
+    proba = {"log_loss": "ovr", "modified_huber": "modified_huber"}.get(str(est.loss))
+    return classifier_from_scores(scores, _classes(est), ctx, proba)
+
+
+#: Classifiers without predict_proba: ``decision_function`` columns and the label.
+CLASSIFIERS: tuple[type, ...] = (
+    RidgeClassifier,
+    RidgeClassifierCV,
+    Perceptron,
+    PassiveAggressiveClassifier,
+    LinearSVC,
+)
+
+
+@register(*CLASSIFIERS)
+def assemble_margin_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """RidgeClassifier fits on ±1 targets; binary ``predict`` is still ``decision > 0``."""
+    _check_not_multilabel(est)
+    scores = linear_scores(est.coef_, est.intercept_, features, ctx)
+    return classifier_from_scores(scores, _classes(est), ctx, None)
