@@ -26,7 +26,13 @@ GENERATED = ("models/skl2sql", "macros/skl2sql", "seeds/skl2sql", "seeds/demo", 
 
 def fresh_project(dest: Path) -> Path:
     """A copy of ``dbt_project/`` without generated files, installing the package from REPO."""
-    shutil.copytree(PROJECT_TEMPLATE, dest, ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal"))
+    # dbt_packages/ holds a symlink to the repository after `dbt deps`: never follow or copy it
+    shutil.copytree(
+        PROJECT_TEMPLATE,
+        dest,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("*.duckdb", "*.duckdb.wal", "dbt_packages", "target", "logs", "package-lock.yml"),
+    )
     for rel in GENERATED:
         p = dest / rel
         if p.is_dir():

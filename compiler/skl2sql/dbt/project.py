@@ -332,6 +332,12 @@ def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str
     )
 
 
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value (``np.int64(1)`` -> ``1``); anything else unchanged."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
 def _column_tests(compiled: CompiledModel, keep: Sequence[str]) -> list[dict[str, Any]]:
     cols: list[dict[str, Any]] = []
     for k in keep:
@@ -342,7 +348,8 @@ def _column_tests(compiled: CompiledModel, keep: Sequence[str]) -> list[dict[str
         if o == "prediction":
             col["description"] = "the model's prediction (predict)"
         elif o.startswith("probability_"):
-            col["description"] = f"probability of class {compiled.classes.get(o)!r} (predict_proba)"
+            label = _plain(compiled.classes.get(o))
+            col["description"] = f"probability of class {label!r} (predict_proba)"
             col["data_tests"] = ["skl2sql.probability_between_0_and_1"]
         else:
             col["description"] = "model output"
@@ -534,7 +541,7 @@ def add_model(
         batch_column=batch_column,
         features=dumps(_feature_types(first, data)),
         outputs=dumps(first.outputs),
-        classes=dumps({k: (v.item() if hasattr(v, "item") else v) for k, v in first.classes.items()}),
+        classes=dumps({k: _plain(v) for k, v in first.classes.items()}),
         dialects=dumps(targets),
         library_versions=dumps(_library_versions()),
         training_metrics=dumps({k: float(v) for k, v in metrics.items()}) if metrics else None,
