@@ -139,6 +139,14 @@ def _fit(est: Any, data: str, nan_train: bool = False, edges: bool = True) -> tu
     return est, scoring_frame(X, _trees_of(est) if edges else (), hist=hist)
 
 
+def _fit_small(est: Any, data: str) -> tuple[Any, pd.DataFrame]:
+    """Few scoring rows: for the 1,000-tree model, whose point is SQL shape (stage chaining and
+    nesting depth on every engine), not row coverage."""
+    X, y = getattr(datasets, data)()
+    est.fit(X, y)
+    return est, scoring_frame(X, _trees_of(est), n_base=15, n_edge=3)
+
+
 def _categorical_data(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Integer-coded categories (0..5) beside two numeric columns."""
     rng = np.random.default_rng(seed)
@@ -244,6 +252,9 @@ CASES: dict[str, Case] = {
     "iforest": lambda: _fit(IsolationForest(n_estimators=20, random_state=0), "breast_cancer"),
     "iforest_subsets_nan_trained": lambda: _fit(
         IsolationForest(n_estimators=15, max_features=0.5, max_samples=64, random_state=0), "wine", True
+    ),
+    "gb_reg_1000_stumps": lambda: _fit_small(
+        GradientBoostingRegressor(n_estimators=1000, max_depth=1, learning_rate=0.05, random_state=0), "diabetes"
     ),
     "pipeline_scaler_rf": lambda: _fit(
         make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0)),
