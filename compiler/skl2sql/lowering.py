@@ -316,6 +316,23 @@ def _stage_name(i: int) -> str:
     return f"skl2sql_stage_{i}"
 
 
+#: MariaDB's documented "no limit" value for LIMIT.
+_MYSQL_NO_LIMIT = "18446744073709551615"
+
+
+def _fence(select: exp.Select, policy: DialectPolicy) -> exp.Select:
+    """Stop the engine from flattening this stage into its readers (which would copy, and
+    re-evaluate, its expressions once per reference): see ``dialects._CTE_FENCE``."""
+    if policy.cte_fence == "offset":
+        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+    elif policy.cte_fence == "limit_offset":
+        select.set("limit", exp.Limit(expression=exp.Neg(this=exp.Literal.number(1))))
+        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+    elif policy.cte_fence == "limit":
+        select.set("limit", exp.Limit(expression=exp.Literal.number(_MYSQL_NO_LIMIT)))
+    return select
+
+
 def build_select(
     program: Program, table: str, keep: Sequence[str], policy: DialectPolicy
 ) -> exp.Expression:
@@ -342,7 +359,7 @@ def build_select(
         projections: list[exp.Expression] = [_column(c) for c in carry]
         for name, e in stage.columns:
             projections.append(exp.Alias(this=lw.lower(e), alias=_ident(name)))
-        select = exp.Select(expressions=projections).from_(source, copy=False)
+        select = _fence(exp.Select(expressions=projections).from_(source, copy=False), policy)
         ctes.append(exp.CTE(this=select, alias=exp.TableAlias(this=_ident(_stage_name(i)))))
         source = exp.Table(this=_ident(_stage_name(i)))
         available = carry + [n for n, _ in stage.columns]
