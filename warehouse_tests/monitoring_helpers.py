@@ -51,6 +51,12 @@ def classifier(train: pd.DataFrame) -> Any:
     return make_pipeline(pre, LogisticRegression(max_iter=2000)).fit(train[FEATURES], train["churned"])
 
 
+def multiclass(train: pd.DataFrame) -> Any:
+    """Predicts the plan (three classes) from the numeric features; its labels are the input's own
+    plan column."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(train[["a", "b", "n"]], train["plan"])
+
+
 def regressor(train: pd.DataFrame) -> Any:
     pre = ColumnTransformer([("num", StandardScaler(), ["a", "b", "n"]),
                              ("cat", OneHotEncoder(handle_unknown="ignore"), ["plan"])])
@@ -142,7 +148,8 @@ def make_project(root: Path, target: str = "duckdb", *, labels: bool = True, ext
     (root / "seeds").mkdir(exist_ok=True)
     (root / "macros").mkdir(exist_ok=True)
     label_var = ("  skl2sql_labels:\n    churn: {relation: 'source:raw.labels', label_column: churned}\n"
-                 "    value: {relation: 'source:raw.labels', label_column: value}\n") if labels else ""
+                 "    value: {relation: 'source:raw.labels', label_column: value}\n"
+                 "    plan: {relation: 'source:raw.customers', label_column: plan}\n") if labels else ""
     hook = 'on-run-end:\n  - "{{ skl2sql.monitor_runs_hook(results) }}"\n' if on_run_end else ""
     (root / "dbt_project.yml").write_text(
         "name: mon_test\nversion: '0.1.0'\nconfig-version: 2\nprofile: mon_test\n"

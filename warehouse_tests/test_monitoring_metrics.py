@@ -22,7 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from monitoring_helpers import FEATURES, Project, classifier, drop_pg_schema, make_frame, make_project, regressor
+from monitoring_helpers import (
+    FEATURES,
+    Project,
+    classifier,
+    drop_pg_schema,
+    make_frame,
+    make_project,
+    multiclass,
+    regressor,
+)
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp, wasserstein_distance
 from sklearn.metrics import (
@@ -117,6 +126,9 @@ def _build(target: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sc
                   keep=["customer_id"], batch_column="week", dialects=["duckdb", "postgres"], training_data=train[[*FEATURES, "churned"]])
         add_model(regressor(train), name="value", project=project.path, input="source:raw.customers",
                   keep=["customer_id"], dialects=["duckdb", "postgres"], training_data=train[[*FEATURES, "value"]])
+        add_model(multiclass(train), name="plan", project=project.path, input="source:raw.customers",
+                  keep=["customer_id"], batch_column="week", dialects=["duckdb", "postgres"],
+                  training_data=train[["a", "b", "n", "plan"]])
         batches = {
             "w1": make_frame(rng, 700, 10_000).assign(week="w1"),
             "w2": make_frame(rng, 700, 20_000, shift_a=1.0, plan_p=(0.2, 0.3, 0.3, 0.2),
@@ -374,7 +386,7 @@ def test_runs_table_records_each_run(scenario: Scenario) -> None:
     assert sorted(log_runs.value.tolist()) == sorted([700.0, 700.0, 500.0, 0.0])
     assert (runs[runs.metric == "succeeded"].value == 1).all()
     assert (runs[runs.metric == "seconds"].value > 0).all()
-    assert set(runs.model_name) == {"churn", "value"}
+    assert set(runs.model_name) == {"churn", "value", "plan"}
     assert runs.batch.nunique() == 4  # one per dbt run
 
 
@@ -390,7 +402,7 @@ def test_alert_tests_warn_and_fail_on_thresholds(scenario: Scenario) -> None:
     assert st["auc_above_099_fails"][0] == "fail"
     assert st["log_loss_below_10_passes"][0] == "pass"
     assert st["null_share_latest_warns"] == ("warn", 1)  # b in w3
-    assert st["unseen_any_batch_fails"] == ("fail", 2)  # plan in w2, for both models
+    assert st["unseen_any_batch_fails"] == ("fail", 2)  # plan in w2, for both models that take plan
     # the package's own default alerts are warnings, never errors
     defaults = {k: v for k, v in st.items() if k.startswith("skl2sql_")}
     assert defaults and all(v[0] in ("pass", "warn") for v in defaults.values())
@@ -408,3 +420,23 @@ def test_report_renders_in_headless_chromium(scenario: Scenario, tmp_path: Any) 
     assert "<script src=" not in text and "<link" not in text  # plotly.js inline, nothing fetched
     assert "churn: feature drift per batch" in text and "performance per batch" in text
     check_report_renders(out, tmp_path, min_plots=8)
+
+
+def test_multiclass_performance_matches_sklearn(scenario: Scenario) -> None:
+    perf = scenario.project.metrics("skl2sql_monitor_performance")
+    log = scenario.project.query(f"SELECT * FROM {scenario.project.table_name('predict_plan_log')}")
+    truth = pd.concat(scenario.batches.values()).set_index("customer_id").plan
+    classes = ["basic", "pro", "team"]
+    log = log[log.prediction.notna()]  # rows with a NULL input have no prediction and are left out
+    for week in ("w1", "w3"):  # w2 has the plan 'enterprise', which no model class can match
+        rows = log[log.batch == week]
+        y = truth.loc[rows.customer_id].to_numpy()
+        proba = rows[[f"probability_{c}" for c in classes]].to_numpy(float)
+        assert abs(_value(perf, "plan", week, None, "labelled_rows") - len(rows)) < EXACT
+        assert abs(_value(perf, "plan", week, None, "accuracy") - accuracy_score(y, rows.prediction)) < EXACT
+        assert abs(_value(perf, "plan", week, None, "log_loss") - log_loss(y, proba, labels=classes)) < EXACT
+        assert abs(_value(perf, "plan", week, None, "brier") - brier_score_loss(y, proba, labels=classes)) < EXACT
+    w2 = log[log.batch == "w2"]
+    assert abs(_value(perf, "plan", "w2", None, "accuracy") - accuracy_score(truth.loc[w2.customer_id], w2.prediction)) < EXACT
+    pdrift = scenario.project.metrics("skl2sql_monitor_prediction_drift")
+    assert set(pdrift[pdrift.model_name == "plan"].feature) == {"probability_basic", "probability_pro", "probability_team", "prediction"}

@@ -55,6 +55,8 @@ def resolve_duckdb_path(source: str | Path) -> tuple[Path, Path | None]:
         profiles_dir = src
     env = jinja2.Environment()
     env.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
+    for name in ("as_number", "as_text", "as_bool", "as_native"):  # dbt's profile filters: values pass through
+        env.filters[name] = lambda value: value
     text = env.from_string((profiles_dir / "profiles.yml").read_text(encoding="utf-8")).render()
     profiles = yaml.safe_load(text)
     profile = profiles[project["profile"]]
@@ -169,6 +171,7 @@ def _metric_figure(df: Any, title: str, metrics: list[str], thresholds: dict[str
         if m in thresholds:
             fig.add_hline(y=thresholds[m], line_dash="dash", line_color="red", row=i, col=1)
     fig.update_layout(title=title, height=260 * len(present) + 80, margin={"t": 80, "l": 60, "r": 20, "b": 40})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[_short(b) for b in order])
     return fig
 
 
@@ -217,7 +220,7 @@ def _alerts(data: ReportData) -> list[dict[str, str]]:
                 out.append({"model": model, "batch": _short(str(r.batch)), "table": table,
                             "feature": "" if r.feature is None or r.feature != r.feature else str(r.feature),
                             "metric": metric, "value": f"{r.value:.4g}",
-                            "rule": f"{'<' if direction == 'below' else '>='} {threshold}"})
+                            "expected": f"{'<' if direction == 'below' else '>='} {threshold}"})
     return out
 
 
