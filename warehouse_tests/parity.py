@@ -125,12 +125,17 @@ def check_parity(
     features: Sequence[str] | None = None,
     atol: float = 1e-9,
     rtol: float = 1e-9,
+    reference: Any | None = None,
 ) -> skl2sql.CompiledModel:
-    """Estimator vs IR (always) and vs SQL on ``engine`` (when given). Returns the compiled model."""
+    """Estimator vs IR (always) and vs SQL on ``engine`` (when given). Returns the compiled model.
+
+    ``reference``: an object whose sklearn-style methods (``predict``, ``predict_proba``...) give
+    the expected outputs, when ``est`` itself has none (a raw LightGBM/XGBoost booster)."""
     dialect = engine.dialect if engine is not None else "duckdb"
     compiled = skl2sql.compile(est, table="placeholder", dialect=dialect, keep=[KEY], features=features)
-    want = expected_outputs(est, X, compiled.outputs)
-    is_classifier = compiled.classes or hasattr(est, "classes_")
+    ref = est if reference is None else reference
+    want = expected_outputs(ref, X, compiled.outputs)
+    is_classifier = compiled.classes or hasattr(ref, "classes_")
     data = {c: X[c].tolist() for c in compiled.features}
     ir_out = compiled.evaluate(data)
     for o in compiled.outputs:

@@ -73,13 +73,37 @@ class CompiledModel:
         )
 
 
+def _booster_feature_names(booster: Any) -> tuple[list[str] | None, int | None]:
+    """Names and count a raw booster carries itself (it has no ``feature_names_in_``): LightGBM's
+    ``feature_name()`` (``Column_0``... when fitted on arrays), XGBoost's ``feature_names`` (None
+    when fitted on arrays: then ``features=`` is required). The names are defaults, not a check:
+    ``features=`` may rename the columns, keeping their number."""
+    try:
+        if callable(getattr(booster, "feature_name", None)) and callable(getattr(booster, "num_feature", None)):
+            names = [str(n) for n in booster.feature_name()]
+            return names, int(booster.num_feature())
+        if callable(getattr(booster, "num_features", None)) and hasattr(booster, "feature_names"):
+            xgb_names = booster.feature_names
+            return ([str(n) for n in xgb_names] if xgb_names else None), int(booster.num_features())
+    except Exception:  # noqa: BLE001 - not a booster after all
+        pass
+    return None, None
+
+
 def resolve_features(estimator: Any, features: Sequence[str] | None) -> list[str]:
     """Input column names: ``features`` if given, else the estimator's ``feature_names_in_``."""
     fitted = getattr(estimator, "feature_names_in_", None)
     n_in = getattr(estimator, "n_features_in_", None)
+    own: list[str] | None = None
+    if fitted is None and n_in is None:
+        own, n_in = _booster_feature_names(estimator)
+    if features is None and fitted is None and own is not None:
+        features = own
     if features is not None:
         names = [str(f) for f in features]
-        if fitted is not None and list(map(str, fitted)) != names:
+        # LightGBM stores names with whitespace replaced by "_" ("mean radius" -> "mean_radius"),
+        # so the table's real column names are accepted for them.
+        if fitted is not None and list(map(str, fitted)) not in (names, [re.sub(r"\s", "_", n) for n in names]):
             raise SchemaError(
                 f"{type(estimator).__name__} was fitted on columns {list(map(str, fitted))}, "
                 f"but features={names} was given"

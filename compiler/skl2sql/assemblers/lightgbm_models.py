@@ -1,5 +1,477 @@
-"""LightGBM boosters and estimators (registered only when lightgbm is installed)."""
+"""LightGBM boosters and estimators (registered only when lightgbm is installed).
+
+The model is read from LightGBM's own text format (``booster.model_to_string()``): flat arrays per
+tree, every threshold and leaf value written with 17 significant digits, so the doubles LightGBM
+predicts with are recovered exactly (``dump_model()`` JSON carries the same numbers but nests one
+dict per node, which Python's JSON reader cannot do past ~1,000 levels).
+
+Prediction semantics reproduced here (LightGBM ``tree.h`` and ``c_api.cpp``):
+
+- Inputs are doubles. A dense row keeps a value only when ``|x| > kZeroThreshold`` (1e-35 as a
+  float, i.e. 1.0000000180025095e-35) or it is NaN; everything else becomes exactly 0.0 before any
+  tree sees it.
+- Numerical split ``x <= threshold`` (double). NaN becomes 0.0 unless the node's missing type is
+  NaN. Missing type *Zero* sends 0.0 (and so NaN) the default direction; missing type *NaN* sends
+  NaN the default direction. These rules are folded into the comparison at compile time
+  (:func:`numerical_left`), so the common case is one comparison plus ``OR x IS NULL``.
+- Categorical split: ``int(x)`` (truncation toward zero) in the node's bitset goes left; NaN and
+  negative values go right. Written as ranges over the double, ``k <= x < k+1``, so no cast is
+  needed and fractional inputs land where LightGBM puts them. Columns that were pandas
+  ``category`` dtype at fit time take the *category values* in SQL (LightGBM maps them to codes
+  through ``pandas_categorical``): the split becomes ``x IN ('red', 'blue')``; unseen values and
+  NULL go right, as in LightGBM.
+- The raw score of each class is the sum of its trees' leaf values in double (shrinkage is
+  already folded into leaf values); ``average_output`` (random forest mode) divides by the number
+  of iterations. The objective's link is applied last.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import (
+    And,
+    Case,
+    Compare,
+    Expr,
+    Func,
+    InList,
+    Or,
+    argmax,
+    div,
+    lit,
+    mul,
+    sigmoid,
+    softmax,
+    sub,
+    total,
+)
+from ..program import Context, Feature, Prediction, label_literal
+from .registry import register
+from .tree_common import route_left, tree_to_expr
+
+__all__ = [
+    "K_ZERO_THRESHOLD",
+    "LgbTree",
+    "LgbModel",
+    "parse_model_text",
+    "numerical_left",
+    "categorical_ranges",
+    "sum_trees",
+    "flat_tree_expr",
+    "tree_depth",
+    "booster_prediction",
+]
+
+#: LightGBM's ``kZeroThreshold`` (``1e-35f``: a float literal stored in a double).
+K_ZERO_THRESHOLD = float(np.float32(1e-35))
+
+#: Trees added to the running sum per pinned stage. With the accumulator that is 26 terms, under
+#: the lowering's 32-term left-deep chunk, so the sum is written in tree order.
+TREES_PER_STAGE = 25
+
+_IDENTITY_OBJECTIVES = frozenset(
+    {"regression", "regression_l1", "huber", "fair", "quantile", "mape", "lambdarank", "rank_xendcg"}
+)
+_EXP_OBJECTIVES = frozenset({"poisson", "gamma", "tweedie"})
+
+
+@dataclass(frozen=True)
+class LgbTree:
+    """One tree in LightGBM's array layout: internal nodes ``0..n-2``; a child ``c < 0`` is leaf
+    ``~c``."""
+
+    split_feature: list[int]
+    threshold: list[float]
+    decision_type: list[int]
+    left: list[int]
+    right: list[int]
+    leaf_value: list[float]
+    cat_boundaries: list[int]
+    cat_threshold: list[int]
+
+
+@dataclass
+class LgbModel:
+    """The parts of a LightGBM text model that prediction depends on."""
+
+    objective: str
+    objective_params: dict[str, str]
+    num_class: int
+    num_tree_per_iteration: int
+    average_output: bool
+    feature_names: list[str]
+    trees: list[LgbTree]
+    parameters: dict[str, str] = field(default_factory=dict)
+    pandas_categorical: list[list[Any]] | None = None
+
+
+def _ints(text: str) -> list[int]:
+    return [int(v) for v in text.split()] if text.strip() else []
+
+
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split()] if text.strip() else []
+
+
+def parse_model_text(text: str) -> LgbModel:
+    """Parse ``booster.model_to_string()`` (the ``.txt`` model format)."""
+    import json
+
+    head, _, rest = text.partition("\nTree=")
+    header: dict[str, str] = {}
+    for line in head.splitlines():
+        k, sep, v = line.partition("=")
+        if sep:
+            header[k.strip()] = v.strip()
+        elif line.strip():
+            header[line.strip()] = ""
+    body, _, tail = ("Tree=" + rest).partition("end of trees")
+    trees: list[LgbTree] = []
+    for block in body.split("Tree=")[1:]:
+        kv: dict[str, str] = {}
+        for line in block.splitlines()[1:]:
+            k, sep, v = line.partition("=")
+            if sep:
+                kv[k.strip()] = v.strip()
+        if kv.get("is_linear", "0") not in ("0", ""):
+            raise UnsupportedEstimatorError("LightGBM linear_tree models are not supported")
+        trees.append(
+            LgbTree(
+                split_feature=_ints(kv.get("split_feature", "")),
+                threshold=_floats(kv.get("threshold", "")),
+                decision_type=_ints(kv.get("decision_type", "")),
+                left=_ints(kv.get("left_child", "")),
+                right=_ints(kv.get("right_child", "")),
+                leaf_value=_floats(kv.get("leaf_value", "")),
+                cat_boundaries=_ints(kv.get("cat_boundaries", "")),
+                cat_threshold=_ints(kv.get("cat_threshold", "")),
+            )
+        )
+    params: dict[str, str] = {}
+    for m in re.finditer(r"^\[([^:\]]+): ?(.*)\]$", tail, flags=re.MULTILINE):
+        params[m.group(1)] = m.group(2)
+    pandas_categorical: list[list[Any]] | None = None
+    pc = re.search(r"^pandas_categorical:(.*)$", tail, flags=re.MULTILINE)
+    if pc and pc.group(1).strip() not in ("", "null"):
+        pandas_categorical = json.loads(pc.group(1))
+    objective_text = header.get("objective", "")
+    if not objective_text:
+        raise UnsupportedEstimatorError("LightGBM model without an objective (custom objective) is not supported")
+    name, *opts = objective_text.split()
+    objective_params: dict[str, str] = {}
+    for o in opts:
+        k, sep, v = o.partition(":")
+        objective_params[k] = v if sep else "1"
+    return LgbModel(
+        objective=name,
+        objective_params=objective_params,
+        num_class=int(header.get("num_class", "1")),
+        num_tree_per_iteration=int(header.get("num_tree_per_iteration", "1")),
+        average_output="average_output" in header,
+        feature_names=header.get("feature_names", "").split(),
+        trees=trees,
+        parameters=params,
+        pandas_categorical=pandas_categorical,
+    )
+
+
+def numerical_left(x: Expr, threshold: float, decision_type: int) -> Expr:
+    """The SQL condition for "goes left" at a numerical node, NULL being LightGBM's NaN.
+
+    Non-NULL ``x`` with ``|x| <= kZeroThreshold`` is 0.0 to LightGBM; it goes the default way
+    under missing type Zero, else left iff ``0 <= threshold``. Each case is folded into plain
+    comparisons (usually one)."""
+    t = threshold
+    kz = K_ZERO_THRESHOLD
+    default_left = bool(decision_type & 2)
+    missing_type = (decision_type >> 2) & 3
+    zero_left = default_left if missing_type == 1 else 0.0 <= t  # where tiny values go
+    null_left = (0.0 <= t) if missing_type == 0 else default_left  # where NULL goes
+    le_t = Compare("<=", x, lit(t))
+    tiny = And((Compare(">=", x, lit(-kz)), Compare("<=", x, lit(kz))))
+    cond: Expr
+    if t >= kz:
+        cond = le_t if zero_left else Or((Compare("<", x, lit(-kz)), And((Compare(">", x, lit(kz)), le_t))))
+    elif t < -kz:
+        cond = Or((le_t, tiny)) if zero_left else le_t
+    else:
+        cond = Compare("<=", x, lit(kz)) if zero_left else Compare("<", x, lit(-kz))
+    return route_left(x, cond, null_left)
+
+
+def categorical_ranges(categories: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs ``[a, b]`` of consecutive non-negative categories."""
+    runs: list[tuple[int, int]] = []
+    for c in sorted(set(int(c) for c in categories if c >= 0)):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+def _code_in(x: Expr, categories: Sequence[int]) -> Expr:
+    """``int(x) in categories`` for a double ``x`` (truncation toward zero): ``a <= x < b+1``,
+    with ``-1 < x`` for a run starting at 0. NULL is unknown, so it goes right."""
+    parts: list[Expr] = []
+    for a, b in categorical_ranges(categories):
+        low = Compare(">", x, lit(-1.0)) if a == 0 else Compare(">=", x, lit(float(a)))
+        parts.append(And((low, Compare("<", x, lit(float(b + 1))))))
+    if not parts:
+        return Compare("=", lit(1), lit(0))
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
+def _bitset_members(words: Sequence[int]) -> list[int]:
+    return [32 * i + j for i, w in enumerate(words) for j in range(32) if (w >> j) & 1]
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """How each feature enters the trees: a double, or a category value mapped by
+    ``pandas_categorical``."""
+
+    numeric: list[Expr]
+    raw: list[Expr]
+    pandas_categories: dict[int, list[Any]]
+
+
+def _tree_expr(tree: LgbTree, inputs: _Inputs) -> Expr:
+    if not tree.left:
+        return lit(tree.leaf_value[0])
+    n_internal = len(tree.left)
+
+    def child(c: int) -> int:
+        return c if c >= 0 else n_internal + ~c
+
+    left = [child(c) for c in tree.left] + [-1] * len(tree.leaf_value)
+    right = [child(c) for c in tree.right] + [-1] * len(tree.leaf_value)
+
+    def split(n: int) -> Expr:
+        f = tree.split_feature[n]
+        dt = tree.decision_type[n]
+        if dt & 1:
+            idx = int(tree.threshold[n])
+            words = tree.cat_threshold[tree.cat_boundaries[idx] : tree.cat_boundaries[idx + 1]]
+            members = _bitset_members(words)
+            cats = inputs.pandas_categories.get(f)
+            if cats is not None:
+                values = tuple(lit(cats[k]) for k in members if k < len(cats))
+                if not values:
+                    return Compare("=", lit(1), lit(0))
+                return InList(inputs.raw[f], values)
+            return _code_in(inputs.numeric[f], members)
+        if f in inputs.pandas_categories:
+            raise UnsupportedEstimatorError(
+                "LightGBM numerical split on a pandas categorical column (ordered categorical) is not supported"
+            )
+        return numerical_left(inputs.numeric[f], tree.threshold[n], dt)
+
+    def leaf(n: int) -> Expr:
+        return lit(tree.leaf_value[n - n_internal])
+
+    if tree_depth(left, right) > MAX_NESTED_DEPTH:
+        return flat_tree_expr(left, right, split, leaf)
+    return tree_to_expr(left, right, split, leaf)
+
+
+#: Trees deeper than this are written as one flat CASE (one WHEN per leaf) instead of nested
+#: CASEs: SQLite's parser stack overflows on about 25 nested CASEs, and LightGBM grows trees
+#: leaf-wise, so 31 leaves can be 30 levels deep.
+MAX_NESTED_DEPTH = 8
+
+
+def tree_depth(left: Sequence[int], right: Sequence[int], root: int = 0) -> int:
+    """Depth of the tree (a leaf has ``left[n] < 0``), computed without recursion."""
+    best = 0
+    stack = [(root, 0)]
+    while stack:
+        n, d = stack.pop()
+        if left[n] < 0:
+            best = max(best, d)
+        else:
+            stack.extend(((left[n], d + 1), (right[n], d + 1)))
+    return best
+
+
+def flat_tree_expr(
+    left: Sequence[int], right: Sequence[int], split: Callable[[int], Expr], leaf: Callable[[int], Expr], root: int = 0
+) -> Expr:
+    """One CASE with a WHEN per leaf, leaves in left-first order.
+
+    A leaf's WHEN is the AND of the conditions where its path turns *left*: every right turn is
+    implied by the earlier WHENs having failed (the WHENs of a left subtree are exhaustive once
+    its condition holds), and a condition that is unknown (NULL) fails exactly like in a nested
+    CASE. The rightmost leaf is the ELSE."""
+    whens: list[tuple[Expr, Expr]] = []
+    stack: list[tuple[int, tuple[Expr, ...]]] = [(root, ())]
+    while stack:
+        n, conds = stack.pop()
+        if left[n] < 0:
+            whens.append((And(conds) if len(conds) > 1 else conds[0] if conds else lit(True), leaf(n)))
+            continue
+        stack.append((right[n], conds))
+        stack.append((left[n], (*conds, split(n))))
+    last = whens.pop()[1]
+    return Case(tuple(whens), last) if whens else last
+
+
+def sum_trees(tree_exprs: Sequence[Expr], ctx: Context, hint: str = "acc", start: Expr | None = None) -> Expr:
+    """``start + t_1 + t_2 + ...`` added left to right in tree order, as LightGBM's (and XGBoost's)
+    prediction loops do, so the double sum is bit-identical to LightGBM's. One CASE column per tree;
+    every :data:`TREES_PER_STAGE` trees the running sum is a pinned stage (a CTE), so 1,000 trees
+    become a chain of moderate sub-selects, not one giant expression."""
+    acc: Expr | None = start
+    for lo in range(0, len(tree_exprs), TREES_PER_STAGE):
+        terms = list(tree_exprs[lo : lo + TREES_PER_STAGE])
+        acc = ctx.materialize([total([acc, *terms]) if acc is not None else total(terms)], hint, pin=True)[0]
+    return acc if acc is not None else lit(0.0)
+
+
+def _pandas_categories(model: LgbModel, names: Sequence[str]) -> dict[int, list[Any]]:
+    """Feature index -> categories, for features that were pandas ``category`` columns."""
+    cats = model.pandas_categorical
+    if not cats:
+        return {}
+    raw = model.parameters.get("categorical_feature", "")
+    cat_features = [int(v) for v in re.split(r"[,\s]+", raw) if v.strip().lstrip("-").isdigit()]
+    if len(cat_features) != len(cats):
+        raise UnsupportedEstimatorError(
+            "LightGBM model fitted on pandas categorical columns that are not all categorical "
+            f"features (categorical_feature={raw!r}, {len(cats)} pandas categorical columns): "
+            "ordered categoricals or a mix with categorical_feature= are not supported"
+        )
+    return {f: list(c) for f, c in zip(cat_features, cats, strict=True)}
+
+
+def _check_supported(model: LgbModel) -> None:
+    boosting = model.parameters.get("boosting", "gbdt")
+    if boosting == "dart":
+        raise UnsupportedEstimatorError("LightGBM boosting='dart' is not supported")
+    if model.parameters.get("linear_tree", "0") not in ("0", "false", ""):
+        raise UnsupportedEstimatorError("LightGBM linear_tree=True is not supported")
+    if model.objective == "custom" or model.objective not in (
+        _IDENTITY_OBJECTIVES | _EXP_OBJECTIVES | {"binary", "multiclass", "multiclassova", "cross_entropy"}
+    ):
+        raise UnsupportedEstimatorError(f"LightGBM objective {model.objective!r} is not supported")
+
+
+def raw_scores(model: LgbModel, features: Sequence[Feature], ctx: Context) -> list[Expr]:
+    """One raw score per class (``num_tree_per_iteration`` of them)."""
+    _check_supported(model)
+    names = [f.name for f in features]
+    if model.feature_names and len(model.feature_names) != len(features):
+        raise UnsupportedEstimatorError(
+            f"LightGBM model has {len(model.feature_names)} features, got {len(features)} input columns"
+        )
+    pandas_cats = _pandas_categories(model, names)
+    numeric = [f.expr if i in pandas_cats else ctx.number(f.expr) for i, f in enumerate(features)]
+    inputs = _Inputs(numeric=numeric, raw=[f.expr for f in features], pandas_categories=pandas_cats)
+    k = model.num_tree_per_iteration
+    n_iter = len(model.trees) // k
+    scores: list[Expr] = []
+    for cls in range(k):
+        exprs = [_tree_expr(model.trees[i * k + cls], inputs) for i in range(n_iter)]
+        s = sum_trees(exprs, ctx, f"raw{cls}")
+        if model.average_output and n_iter > 0:
+            s = div(s, lit(float(n_iter)))
+        scores.append(s)
+    return scores
+
+
+def _transform(model: LgbModel, score: Expr) -> Expr:
+    obj = model.objective
+    if obj in _IDENTITY_OBJECTIVES:
+        if "sqrt" in model.objective_params:  # reg_sqrt: sign(x) * x * x
+            return mul(score, Func("abs", (score,)))
+        return score
+    if obj in _EXP_OBJECTIVES:
+        return Func("exp", (score,))
+    if obj in ("binary", "multiclassova"):
+        return sigmoid(mul(lit(float(model.objective_params.get("sigmoid", "1"))), score))
+    if obj == "cross_entropy":
+        return sigmoid(score)
+    raise UnsupportedEstimatorError(f"LightGBM objective {obj!r} has no single-output transform")
+
+
+def booster_prediction(model: LgbModel, features: Sequence[Feature], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
+    """The Prediction of a LightGBM model. ``classes``: class labels for classifiers (LGBMClassifier's
+    ``classes_``, or ``0..k-1`` for a raw classification booster); None for regressors."""
+    scores = raw_scores(model, features, ctx)
+    if model.objective in _IDENTITY_OBJECTIVES and "sqrt" in model.objective_params or model.objective == "multiclassova":
+        scores = ctx.materialize(scores, "raw")
+    if classes is None:
+        if len(scores) != 1:
+            raise UnsupportedEstimatorError("LightGBM multi-class model used as a regressor is not supported")
+        return Prediction("regressor", _transform(model, scores[0]))
+    labels = [label_literal(c) for c in classes]
+    if model.objective == "binary":
+        if len(classes) != 2 or len(scores) != 1:
+            raise UnsupportedEstimatorError("LightGBM binary model with other than 2 classes")
+        z = ctx.materialize(scores, "raw")[0]
+        p1 = ctx.materialize([_transform(model, z)], "proba")[0]
+        p0 = ctx.materialize([sub(lit(1.0), p1)], "proba")[0]
+        # LGBMClassifier.predict: argmax over (1 - p, p), the first class winning a tie
+        label: Expr = Case(((Compare(">", p1, p0), labels[1]),), labels[0])
+        return Prediction("classifier", label, tuple(classes), proba=(p0, p1))
+    if model.objective == "multiclass":
+        probs = ctx.materialize(softmax(ctx.materialize(scores, "raw"), ctx.materialize), "proba")
+    elif model.objective == "multiclassova":
+        probs = ctx.materialize([_transform(model, s) for s in scores], "proba")
+    else:
+        raise UnsupportedEstimatorError(f"LightGBM objective {model.objective!r} cannot be used by a classifier")
+    if len(probs) != len(classes):
+        raise UnsupportedEstimatorError(f"LightGBM model has {len(probs)} classes, the estimator {len(classes)}")
+    return Prediction("classifier", argmax(probs, labels), tuple(classes), proba=tuple(probs))
+
+
+def model_of(booster: Any) -> LgbModel:
+    """The text model of the iterations ``predict`` uses by default (``best_iteration`` when early
+    stopping set one, else all)."""
+    best = int(getattr(booster, "best_iteration", 0) or 0)
+    text = booster.model_to_string(num_iteration=best if best > 0 else -1)
+    return parse_model_text(text)
+
+
+def _is_classification(model: LgbModel) -> bool:
+    return model.objective in ("binary", "multiclass", "multiclassova")
+
+
+_lgb: Any
+try:  # pragma: no cover - exercised when lightgbm is installed
+    import lightgbm as _lgb
+except ImportError:  # pragma: no cover
+    _lgb = None
+
+if _lgb is not None:
+
+    @register(_lgb.LGBMRegressor, _lgb.LGBMRanker)
+    def assemble_lgbm_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+        if callable(getattr(est, "objective", None)):
+            raise UnsupportedEstimatorError("LightGBM with a custom (callable) objective is not supported")
+        model = model_of(est.booster_)
+        return booster_prediction(model, features, ctx, None)
+
+    @register(_lgb.LGBMClassifier)
+    def assemble_lgbm_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+        if callable(getattr(est, "objective", None)):
+            raise UnsupportedEstimatorError("LightGBM with a custom (callable) objective is not supported")
+        model = model_of(est.booster_)
+        return booster_prediction(model, features, ctx, list(est.classes_))
+
+    @register(_lgb.Booster)
+    def assemble_lgbm_booster(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+        """A raw booster: classification objectives give labels ``0..k-1`` and one probability per
+        class (as LGBMClassifier would); others give ``prediction`` = ``booster.predict``."""
+        model = model_of(est)
+        if _is_classification(model):
+            k = 2 if model.objective == "binary" else model.num_class
+            return booster_prediction(model, features, ctx, list(range(k)))
+        return booster_prediction(model, features, ctx, None)
