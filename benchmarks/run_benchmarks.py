@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     con.register("frame_view", frame)
     con.execute('CREATE TABLE "input" AS SELECT * FROM frame_view')
     con.unregister("frame_view")
-    threads = con.execute("SELECT current_setting('threads')").fetchone()
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0]
     print(f"generated {rows:,} rows in {time.perf_counter() - t0:.1f}s; DuckDB threads = {threads[0] if threads else '?'}")
 
     bench = Bench(
