@@ -171,10 +171,16 @@ CASES: dict[str, Case] = {
     "ridgeclf_mixed": lambda: _fit_mixed(RidgeClassifier(), "binary"),
     "linearsvc_mixed_multi": lambda: _fit_mixed(LinearSVC(random_state=0), "multi"),
 }
+
+
+def _mixed_case(make: Callable[[], Any], target: str) -> Case:
+    return lambda: _fit_mixed(make(), target)
+
+
 for _name, _make in REGRESSORS.items():
-    CASES[f"{_name}_mixed"] = lambda m=_make: _fit_mixed(m())
+    CASES[f"{_name}_mixed"] = _mixed_case(_make, "reg")
 for _name, _make in GLMS.items():
-    CASES[f"{_name}_mixed"] = lambda m=_make: _fit_mixed(m(), "positive")
+    CASES[f"{_name}_mixed"] = _mixed_case(_make, "positive")
 
 _fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
 
