@@ -139,7 +139,7 @@ def _fmt_seconds(s: float | None) -> str:
 
 
 def _fmt_ratio(r: float | None) -> str:
-    return "—" if r is None else f"{r:.2f}x"
+    return "—" if r is None or r != r else f"{r:.2f}x"  # r != r: NaN, a side that timed out
 
 
 def _fmt_err(e: float | None) -> str:
