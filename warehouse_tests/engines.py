@@ -64,6 +64,14 @@ class Engine:
         return {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR(200)"}[kind]
 
     # -- shared ---------------------------------------------------------------------------
+    def alive(self) -> bool:
+        """Whether the connection still answers."""
+        try:
+            self.execute("SELECT 1").fetchall()
+            return True
+        except Exception:  # noqa: BLE001 - any driver error means: reconnect
+            return False
+
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         cur = self._cursor()
         if params is None:
