@@ -9,6 +9,9 @@ is NULL in every output.
 - KBinsDiscretizer: ``np.searchsorted(bin_edges[1:-1], x, side='right')``, i.e. the number of inner
   edges ``<= x`` (a value exactly on an edge goes to the upper bin); onehot encodings compare
   that bin number.
+- SplineTransformer: each output column becomes, at compile time, one polynomial per knot interval
+  in the local coordinate ``x - t_i`` (``PPoly.from_spline``), evaluated by Horner's rule in a CASE
+  on the interval; sklearn's extrapolation rules (and its degree-1 'linear' quirk) are mirrored.
 """
 
 from __future__ import annotations
