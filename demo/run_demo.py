@@ -5,7 +5,8 @@
    third copy of a scaled logistic regression is stored *as data* (weights in a seed).
 2. Writes the scoring input into the runnable dbt project: seed ``demo_patients`` and staging view
    ``stg_demo_patients``.
-3. Adds the models with ``skl2sql dbt add`` (same code path as the command line).
+3. Adds the models with ``skl2sql dbt add`` (same code path as the command line), with their
+   training data, from which skl2sql.monitoring writes baselines (``--no-baselines`` skips that).
 4. Runs ``dbt deps`` and ``dbt build`` in ``dbt_project/`` (offline, embedded DuckDB, profile inside
    the project).
 5. Reads predictions back from the DuckDB file and prints them next to scikit-learn's.
@@ -101,8 +102,8 @@ def clean() -> None:
 
 
 def main(argv: list[str]) -> int:
-    # --with-baselines: also hand the training data to skl2sql.monitoring (baselines + drift models)
-    with_baselines = "--with-baselines" in argv
+    # training data goes to skl2sql.monitoring (baselines, drift models); --no-baselines skips it
+    with_baselines = "--no-baselines" not in argv
     clean()
     X, y = patients()
     numeric = [c for c in X.columns if c != "size_band"]
@@ -158,6 +159,10 @@ def main(argv: list[str]) -> int:
     print(f"    duckdb {os.path.relpath(DB)} \"SELECT * FROM predict_diagnosis LIMIT 5\"")
     print(f"    python -c \"import duckdb; print(duckdb.connect('{os.path.relpath(DB)}', read_only=True)"
           ".sql('SELECT * FROM predict_diagnosis_forest LIMIT 5'))\"")
+    if with_baselines:  # monitoring: more batches (one drifted), late labels, alerts as warnings, HTML report
+        from monitoring_demo import run_monitoring_demo
+
+        run_monitoring_demo(PROJECT, dbt, X, y, OUT)
     return 0 if ok else 1
 
 
