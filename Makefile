@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: setup
-	$(BIN)/python demo/run_demo.py --with-baselines
+	$(BIN)/python demo/run_demo.py
 
 lint: setup
 	$(BIN)/ruff check compiler warehouse_tests benchmarks demo
