@@ -136,6 +136,10 @@ CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = 
 }
 
 
+#: XGBoost's own predict_proba accumulates margins in float32 while the SQL sums the same float32
+#: leaf values in double (see test_parity_boosters.py, which proves leaf-exactness separately).
+CASE_TOLERANCE = {"xgboost": 1e-5}
+
 #: Cases whose bare expressions (``compiled.expressions()``) are re-parsed too.
 EXPRESSION_CASES = {"linreg", "logreg_binary_scaled", "onehot_pipeline", "decision_tree"}
 
@@ -254,7 +258,8 @@ def test_catalogue_models_compile_for_duckdb_rows(case: str) -> None:
     from conftest import get_engine
 
     model, X = _fit(case)
-    check_parity(model, X.iloc[:50].reset_index(drop=True), get_engine("duckdb"))
+    tol = CASE_TOLERANCE.get(case, 1e-9)
+    check_parity(model, X.iloc[:50].reset_index(drop=True), get_engine("duckdb"), atol=tol, rtol=tol)
 
 
 def test_string_labels_with_quotes_and_backslashes_run(engine: Engine) -> None:
