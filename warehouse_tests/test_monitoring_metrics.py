@@ -420,6 +420,13 @@ def test_report_renders_in_headless_chromium(scenario: Scenario, tmp_path: Any) 
     assert "<script src=" not in text and "<link" not in text  # plotly.js inline, nothing fetched
     assert "churn: feature drift per batch" in text and "performance per batch" in text
     check_report_renders(out, tmp_path, min_plots=8)
+    # the command line writes the same page from the DuckDB file
+    from skl2sql.cli import main as cli
+
+    assert scenario.project.db_path is not None
+    assert cli(["report", str(scenario.project.db_path), "-o", str(tmp_path / "cli.html")]) == 0
+    assert "churn: feature drift per batch" in (tmp_path / "cli.html").read_text()
+    assert cli(["report"]) == 2  # neither a file nor --project: one-line error
 
 
 def test_multiclass_performance_matches_sklearn(scenario: Scenario) -> None:
