@@ -139,7 +139,6 @@ def test_bad_table_name(table: str, array_model: LinearRegression) -> None:
         skl2sql.compile(array_model, table=table, features=["a", "b", "c"])
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: 'a..b' renders FROM \"a\"..\"b\" (an empty name part) instead of raising SchemaError")
 def test_table_name_with_empty_part(array_model: LinearRegression) -> None:
     with pytest.raises(SchemaError):
         skl2sql.compile(array_model, table="a..b", features=["a", "b", "c"])

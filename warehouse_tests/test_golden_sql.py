@@ -409,15 +409,7 @@ def test_float32_cast_unsupported_raises(dialect: str, float32_probe: _Float32Pr
     [
         ("duckdb", "REAL"),
         ("postgres", "REAL"),
-        pytest.param(
-            "tsql",
-            "FLOAT(24)",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bug: sqlglot renders T-SQL REAL as FLOAT, which is FLOAT(53) (a double) in "
-                "SQL Server; dialects.py should use FLOAT(24). Strict: remove this mark once fixed.",
-            ),
-        ),
+        ("tsql", "FLOAT(24)"),
         ("clickhouse", "Float32"),
         ("spark", "FLOAT"),
         ("trino", "REAL"),

@@ -48,7 +48,7 @@ _FLOAT32: dict[str, str] = {
     "redshift": "REAL",
     "sqlite": "",  # SQLite has only 8-byte REAL
     "mysql": "FLOAT",
-    "tsql": "REAL",
+    "tsql": "FLOAT(24)",  # sqlglot writes T-SQL REAL as FLOAT, which is FLOAT(53): a double
     "clickhouse": "Float32",
     "spark": "FLOAT",
     "databricks": "FLOAT",

@@ -307,6 +307,9 @@ def parse_table(table: str, policy: DialectPolicy) -> exp.Table:
         parsed = exp.to_table(table, dialect=policy.name)
     except SqlglotError as err:
         raise SchemaError(f"cannot read table name {table!r}: {err}") from None
+    text = table.strip()
+    if not parsed.name or (parsed.catalog and not parsed.db) or text.startswith(".") or text.endswith("."):
+        raise SchemaError(f"table name {table!r} has an empty part")
     for ident in parsed.find_all(exp.Identifier):
         ident.set("quoted", True)
     return parsed
