@@ -122,7 +122,10 @@ def _mixed_categorical() -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.nda
     for c in ("colour", datasets.HOSTILE_NUMERIC[3]):
         cats = pd.CategoricalDtype(sorted(train[c].unique()))
         train[c] = train[c].astype(cats)
-        score[c] = score[c].astype(cats)  # unseen values become NaN: LightGBM sends them right
+        # Unseen values are appended as extra categories: the table holds them as strings, and
+        # LightGBM's re-coding to the training categories makes them NaN (both go right).
+        unseen = sorted(set(score[c].dropna()) - set(cats.categories))
+        score[c] = score[c].astype(pd.CategoricalDtype([*cats.categories, *unseen]))
     return train, score, yc, yr
 
 
@@ -169,6 +172,9 @@ def _lgb_pandas_categorical() -> Case:
     est = lgb.LGBMClassifier(n_estimators=20, min_child_samples=5, cat_smooth=1, min_data_per_group=5, verbose=-1, n_jobs=1)
     est.fit(train, yc)
     X = pd.concat([train, score], ignore_index=True)
+    for c in ("colour", datasets.HOSTILE_NUMERIC[3]):
+        X[c] = X[c].astype(score[c].dtype)
+    assert {"purple", ""} <= set(X["colour"].dropna()) | set(X[datasets.HOSTILE_NUMERIC[3]].dropna())
     return est, probe_frame(X, lgb_splits(est.booster_, list(train.columns))), {"features": list(train.columns)}
 
 
@@ -191,7 +197,7 @@ def _lgb_code_categorical() -> Case:
 def _lgb_early_stopping() -> Case:
     X, y = datasets.breast_cancer()
     est = lgb.LGBMClassifier(n_estimators=400, learning_rate=0.3, verbose=-1, n_jobs=1)
-    est.fit(X, y, eval_set=[(X.iloc[::3], y[::3])], callbacks=[lgb.early_stopping(5, verbose=False)])
+    est.fit(X, y, eval_X=(X.iloc[::3],), eval_y=(y[::3],), callbacks=[lgb.early_stopping(5, verbose=False)])
     assert 0 < est.best_iteration_ < 400
     return est, probe_frame(X, lgb_splits(est.booster_, list(X.columns))), {"features": list(X.columns)}
 
@@ -385,7 +391,8 @@ def test_lightgbm_thousand_trees() -> None:
 # every row reaches exactly XGBoost's leaves; (2) the IR against XGBoost's float32 predictions within
 # XGB_ATOL/XGB_RTOL, labels identical.
 
-#: float32 accumulation of up to ~100 leaf values: measured below 2e-6 relative on these models.
+#: float32 accumulation and links in XGBoost: measured up to 6e-7 relative on values, 1.2e-7 absolute
+#: on probabilities (docs/boosters.md).
 XGB_ATOL = 1e-5
 XGB_RTOL = 1e-5
 
