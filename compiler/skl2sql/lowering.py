@@ -261,7 +261,9 @@ class _Lowerer:
         if e.name == "ln":
             return exp.Ln(this=x)
         if e.name == "log10":
-            return exp.Log(this=exp.Literal.number("10"), expression=x)
+            # LN(x) / LN(10): every engine has LN, while two-argument LOG is missing for doubles in
+            # PostgreSQL and Redshift and LOG10 is missing in Snowflake and Oracle (within 2 ulp).
+            return exp.Div(this=exp.Ln(this=x), expression=exp.Literal.number(float_text(math.log(10.0))))
         if e.name == "sqrt":
             return exp.Sqrt(this=x)
         if e.name == "abs":
