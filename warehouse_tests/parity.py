@@ -16,8 +16,8 @@ Tolerances (documented in the README): labels must match exactly on every row; n
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,24 @@ import skl2sql
 from engines import Engine
 
 KEY = "row_id"
+T = TypeVar("T")
 
-_expected_cache: dict[tuple[int, int, tuple[str, ...]], dict[str, np.ndarray]] = {}
+#: (id(est), id(X), outputs) -> (est, X, expected). The objects are kept so their ids cannot be
+#: reused by later, different objects while the entry exists.
+_expected_cache: dict[tuple[int, int, tuple[str, ...]], tuple[Any, Any, dict[str, np.ndarray]]] = {}
+
+
+def case_cache(cases: Mapping[str, Callable[[], T]]) -> Callable[[str], T]:
+    """``fitted(name)``: build (fit) a named test case once per session and reuse it across
+    engines, so every engine is checked against the very same fitted estimator."""
+    built: dict[str, T] = {}
+
+    def fitted(name: str) -> T:
+        if name not in built:
+            built[name] = cases[name]()
+        return built[name]
+
+    return fitted
 
 
 def _method_columns(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
@@ -63,8 +79,9 @@ def _method_columns(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[s
 def expected_outputs(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
     """What the estimator says, with None/NaN where it refuses a row (cached per estimator & X)."""
     key = (id(est), id(X), tuple(outputs))
-    if key in _expected_cache:
-        return _expected_cache[key]
+    hit = _expected_cache.get(key)
+    if hit is not None and hit[0] is est and hit[1] is X:
+        return hit[2]
     try:
         res = _method_columns(est, X, outputs)
     except Exception:  # noqa: BLE001 - some rows are refused: go row by row
@@ -84,7 +101,7 @@ def expected_outputs(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[
                 res[o] = np.array([np.nan if v is None else float(v) for v in vals])
             else:
                 res[o] = np.array(vals, dtype=object)
-    _expected_cache[key] = res
+    _expected_cache[key] = (est, X, res)
     return res
 
 

@@ -49,7 +49,7 @@ from sklearn.svm import LinearSVC, LinearSVR
 import datasets
 import skl2sql
 from engines import Engine
-from parity import KEY, check_parity
+from parity import KEY, case_cache, check_parity
 
 NUMERIC = datasets.HOSTILE_NUMERIC[:3]
 Case = Callable[[], tuple[Any, pd.DataFrame]]
@@ -182,13 +182,7 @@ for _name, _make in REGRESSORS.items():
 for _name, _make in GLMS.items():
     CASES[f"{_name}_mixed"] = _mixed_case(_make, "positive")
 
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -33,7 +33,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 import datasets
 import skl2sql
 from engines import Engine
-from parity import check_parity
+from parity import case_cache, check_parity
 from skl2sql.assemblers.registry import supported_estimators
 
 NUMERIC = datasets.HOSTILE_NUMERIC[:3]
@@ -204,13 +204,7 @@ if HAVE_TREES:
         ),
     }
 
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

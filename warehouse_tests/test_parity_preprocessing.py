@@ -51,7 +51,7 @@ from sklearn.preprocessing import (
 import datasets
 import skl2sql
 from engines import Engine
-from parity import check_parity
+from parity import case_cache, check_parity
 from skl2sql.errors import UnsupportedEstimatorError
 
 NUM = datasets.HOSTILE_NUMERIC[:3]
@@ -147,13 +147,7 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "pipe_power_logreg": lambda: _clf(PowerTransformer()),
     "pipe_quantile_logreg": lambda: _clf(QuantileTransformer(n_quantiles=30, output_distribution="normal")),
 }
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -413,10 +407,11 @@ def test_composition_parity(case: str, engine: Engine) -> None:
     check_parity(est, X, engine)
 
 
+_numpy_case = case_cache({"numpy_fitted": _numpy_fitted})
+
+
 def test_numpy_fitted_model_with_features(engine: Engine) -> None:
-    if "numpy_fitted" not in _fitted:
-        _fitted["numpy_fitted"] = _numpy_fitted()
-    est, X = _fitted["numpy_fitted"]
+    est, X = _numpy_case("numpy_fitted")
     # sklearn only warns when a DataFrame meets a model fitted on an array; the SQL needs names.
     check_parity(est, X, engine, features=list(X.columns))
 

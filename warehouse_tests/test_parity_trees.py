@@ -41,7 +41,7 @@ from sklearn.tree import (
 import datasets
 import skl2sql
 from engines import Engine
-from parity import check_parity
+from parity import case_cache, check_parity
 
 # ---------------------------------------------------------------------------------------------
 # Data
@@ -262,13 +262,7 @@ CASES: dict[str, Case] = {
         edges=False,
     ),
 }
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
