@@ -44,7 +44,8 @@ def tree_to_expr(
     leaf: Callable[[int], Expr],
     root: int = 0,
 ) -> Expr:
-    """Nested ``CASE WHEN split(n) THEN <left subtree> ELSE <right subtree> END``.
+    """Nested ``CASE WHEN split(n) THEN <left subtree> ELSE <right subtree> END``, with right-hand
+    chains merged into one CASE.
 
     ``left[n] == -1`` (or ``left[n] == n``) marks a leaf whose value is ``leaf(n)``. Built
     bottom-up with an explicit stack, so tree depth is bounded by nothing but SQL engines."""
@@ -64,7 +65,13 @@ def tree_to_expr(
             stack.append((int(left[n]), False))
             continue
         lo, hi = built.pop(int(left[n])), built.pop(int(right[n]))
-        built[n] = Case(((split(n), lo),), hi)
+        if isinstance(hi, Case) and hi.default is not None:
+            # CASE WHEN a THEN l ELSE CASE WHEN b THEN m ELSE r END END is
+            # CASE WHEN a THEN l WHEN b THEN m ELSE r END (also for NULL: an unknown condition
+            # falls through either way); ~15 bytes less per split, half the nesting on average
+            built[n] = Case(((split(n), lo), *hi.whens), hi.default)
+        else:
+            built[n] = Case(((split(n), lo),), hi)
     return built[root]
 
 

@@ -41,7 +41,7 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, argmax, div, lit, total
 from ..program import Context, Feature, Prediction, Stage, label_literal
 from .registry import register
-from .tree_common import float32_le_threshold, route_left
+from .tree_common import float32_le_threshold, route_left, tree_to_expr
 
 __all__ = [
     "TREES_PER_STAGE",
@@ -49,7 +49,6 @@ __all__ = [
     "classifier_leaf_proba",
     "sklearn_tree_exprs",
     "tree_splits",
-    "flat_tree_expr",
     "running_sum",
     "tree_inputs",
     "float32_guard",
@@ -166,37 +165,9 @@ def sklearn_tree_exprs(
         vals = vals[:, None]
     cols = [vals[:, j].tolist() for j in range(vals.shape[1])]
     return [
-        flat_tree_expr(tree.children_left, tree.children_right, split, lambda n, c=c: lit(c[n]))  # type: ignore[misc]
+        tree_to_expr(tree.children_left, tree.children_right, split, lambda n, c=c: lit(c[n]))  # type: ignore[misc]
         for c in cols
     ]
-
-
-def flat_tree_expr(
-    left: Sequence[int], right: Sequence[int], split: Callable[[int], Expr], leaf: Callable[[int], Expr]
-) -> Expr:
-    """:func:`tree_to_expr` with right-hand chains merged into one CASE:
-    ``CASE WHEN a THEN l ELSE CASE WHEN b THEN m ELSE r END END`` becomes
-    ``CASE WHEN a THEN l WHEN b THEN m ELSE r END`` (same meaning, also for NULL: an unknown
-    condition falls through to the next WHEN either way). Saves ~15 bytes per split and halves
-    the nesting depth on average."""
-    built: dict[int, Expr] = {}
-    stack: list[tuple[int, bool]] = [(0, False)]
-    while stack:
-        n, expanded = stack.pop()
-        if left[n] < 0 or left[n] == n:
-            built[n] = leaf(n)
-            continue
-        if not expanded:
-            stack.append((n, True))
-            stack.append((int(right[n]), False))
-            stack.append((int(left[n]), False))
-            continue
-        lo, hi = built.pop(int(left[n])), built.pop(int(right[n]))
-        if isinstance(hi, Case) and hi.default is not None:
-            built[n] = Case(((split(n), lo), *hi.whens), hi.default)
-        else:
-            built[n] = Case(((split(n), lo),), hi)
-    return built[0]
 
 
 def running_sum(
@@ -249,7 +220,7 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
     # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
     # more CASE with label leaves is cheaper than comparing k probability columns per row.
     labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
-    label = flat_tree_expr(tree.children_left, tree.children_right, split, lambda n: labels[n])
+    label = tree_to_expr(tree.children_left, tree.children_right, split, lambda n: labels[n])
     pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
     return guard_prediction(pred, float32_guard(xs, allow_null=True))
 
