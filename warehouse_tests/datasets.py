@@ -89,3 +89,24 @@ def mixed(n: int = 400, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, np.n
     y_class = (logit + rng.normal(0, 0.5, n) > 0.3).astype(int).to_numpy()
     y_reg = (2.0 * train[num_a] + 0.1 * train[num_b] + np.log1p(train[num_c]) + rng.normal(0, 0.1, n)).to_numpy()
     return train, score, y_class, y_reg
+
+
+def mixed_numeric_target(target: str) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """``(X_train, y, X_score)`` on the mixed frame's numeric columns, for linear-style models.
+
+    ``target``: ``reg``, ``positive`` (for log-link GLMs; the scoring rows at 1e12, whose
+    log-link prediction overflows to inf in NumPy, are left out), ``binary`` or ``multi`` (three
+    string classes)."""
+    numeric = HOSTILE_NUMERIC[:3]
+    train, score, y_class, y_reg = mixed()
+    y: np.ndarray
+    if target == "reg":
+        y = y_reg
+    elif target == "positive":
+        y = y_reg - y_reg.min() + 1.0
+        score = score[~(score[numeric[2]] > 1e6)]
+    elif target == "binary":
+        y = y_class
+    else:
+        y = np.array(["low", "mid", "hi'gh"], dtype=object)[np.digitize(y_reg, np.quantile(y_reg, [0.33, 0.66]))]
+    return train[numeric], y, score[numeric]

@@ -80,18 +80,8 @@ def _fit_mixed(est: Any, target: str = "reg") -> tuple[Any, pd.DataFrame]:
     ``target``: ``reg``, ``positive`` (for GLMs; the scoring rows at 1e12, whose log-link
     prediction overflows to inf in NumPy, are left out: see ``test_log_link_overflow_is_null``),
     ``binary`` or ``multi`` (three string classes)."""
-    train, score, y_class, y_reg = datasets.mixed()
-    y: np.ndarray
-    if target == "reg":
-        y = y_reg
-    elif target == "positive":
-        y = y_reg - y_reg.min() + 1.0
-        score = score[~(score[NUMERIC[2]] > 1e6)]
-    elif target == "binary":
-        y = y_class
-    else:
-        y = np.array(["low", "mid", "hi'gh"], dtype=object)[np.digitize(y_reg, np.quantile(y_reg, [0.33, 0.66]))]
-    return make_pipeline(StandardScaler(), est).fit(train[NUMERIC], y), score[NUMERIC]
+    X, y, score = datasets.mixed_numeric_target(target)
+    return make_pipeline(StandardScaler(), est).fit(X, y), score
 
 
 def _labels(data: str, kind: str) -> Case:

@@ -58,18 +58,8 @@ def _fit_mixed(est: Any, target: str) -> tuple[Any, pd.DataFrame]:
 
     ``target``: ``reg``, ``positive`` (rows at 1e12 dropped from scoring: the log-link would
     overflow), ``binary`` or ``multi`` (three string classes)."""
-    train, score, y_class, y_reg = datasets.mixed()
-    y: np.ndarray
-    if target == "reg":
-        y = y_reg
-    elif target == "positive":
-        y = y_reg - y_reg.min() + 1.0
-        score = score[~(score[NUMERIC[2]] > 1e6)]
-    elif target == "binary":
-        y = y_class
-    else:
-        y = np.array(["low", "mid", "hi'gh"], dtype=object)[np.digitize(y_reg, np.quantile(y_reg, [0.33, 0.66]))]
-    return est.fit(train[NUMERIC], y), score[NUMERIC]
+    X, y, score = datasets.mixed_numeric_target(target)
+    return est.fit(X, y), score
 
 
 def _scaled(est: Any) -> Any:

@@ -159,14 +159,5 @@ metrics as (
     union all select batch, model_version, feature, 'jensen_shannon', js from cat_metrics
     union all select batch, model_version, feature, 'linf', linf from cat_metrics
 )
-select
-    cast({{ skl2sql.monitor_literal(cfg['name']) }} as {{ txt }}) as model_name,
-    m.model_version,
-    m.batch,
-    cast(m.feature as {{ txt }}) as feature,
-    cast(m.metric as {{ txt }}) as metric,
-    cast(m.value as {{ dbl }}) as value,
-    b.scored_at
-from metrics as m
-join batches as b on b.batch = m.batch
+{{ skl2sql.monitor_metric_rows(cfg) }}
 {%- endmacro %}

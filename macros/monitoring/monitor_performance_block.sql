@@ -148,14 +148,5 @@ metrics as (
     select batch, 'labelled_rows' as metric, cast(n as {{ dbl }}) as value from todo
 )
 {%- endif %}
-select
-    cast({{ skl2sql.monitor_literal(cfg['name']) }} as {{ txt }}) as model_name,
-    b.model_version,
-    m.batch,
-    cast(null as {{ txt }}) as feature,
-    cast(m.metric as {{ txt }}) as metric,
-    cast(m.value as {{ dbl }}) as value,
-    b.scored_at
-from metrics as m
-join batches as b on b.batch = m.batch
+{{ skl2sql.monitor_metric_rows(cfg, version_column='b.model_version', feature_column=none) }}
 {%- endmacro %}
