@@ -122,6 +122,25 @@ def flowers() -> tuple[pd.DataFrame, pd.Series]:
     return X, y
 
 
+def flowers_with_gaps(X: pd.DataFrame, forest: Any | None = None) -> pd.DataFrame:
+    """Iris with about 10% of the values NULL, plus (given a fitted forest) rows exactly at, and
+    one float32 ulp either side of, the forest's first split thresholds."""
+    rng = np.random.default_rng(7)
+    out = X.mask(rng.random(X.shape) < 0.1)
+    if forest is None:
+        return out
+    extra = []
+    for tree in forest.estimators_[:4]:
+        t = tree.tree_
+        for n in np.flatnonzero(t.children_left >= 0)[:6]:
+            f, thr = int(t.feature[n]), np.float32(t.threshold[n])
+            for v in (np.nextafter(thr, np.float32(-np.inf)), thr, np.nextafter(thr, np.float32(np.inf))):
+                row = X.iloc[len(extra) % len(X)].copy()
+                row.iloc[f] = float(v)
+                extra.append(row)
+    return pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
+
+
 def write_seed(project: Path, name: str, df: pd.DataFrame) -> None:
     """A seed with full-precision floats, plus a staging view ``stg_<name>`` over it."""
     df.to_csv(project / "seeds" / f"{name}.csv", index=False, float_format="%.17g")
@@ -165,6 +184,10 @@ def select_all(table: str, schema: str | None, dialect: str) -> str:
 #: e.g. monitoring, have their own tests).
 SELECT = ("--select", "package:skl2sql_project", "skl2sql_models")
 
+#: Tree models the scenario stores as data (prediction views).
+TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_gb_data", "predict_gb_multi_data",
+                    "predict_gb_reg_data")
+
 
 class Scenario:
     """Models, data and snapshots of one project built batch by batch on one target.
@@ -186,8 +209,28 @@ class Scenario:
         self.churn_v2 = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=5000)).fit(self.X, self.y)
         self.Xi, self.yi = flowers()
         self.iris = LogisticRegression(max_iter=5000).fit(self.Xi, self.yi)
+        self._tree_models()
         self.versions: dict[str, str] = {}
         self.snapshots: dict[str, dict[str, np.ndarray]] = {}
+
+    def _tree_models(self) -> None:
+        """Tree models stored as data: a forest classifier and regressor trained and scored with
+        NULLs (learned missing-value directions, vote-fraction sums), gradient boosting binary,
+        multiclass and regression (which refuse NULLs)."""
+        from sklearn.ensemble import (
+            GradientBoostingClassifier,
+            GradientBoostingRegressor,
+            RandomForestClassifier,
+            RandomForestRegressor,
+        )
+
+        gaps = flowers_with_gaps(self.Xi)
+        self.forest = RandomForestClassifier(n_estimators=12, max_depth=4, random_state=0).fit(gaps, self.yi)
+        self.forest_reg = RandomForestRegressor(n_estimators=6, max_depth=5, random_state=0).fit(gaps, self.yi.astype(float))
+        self.Xg = flowers_with_gaps(self.Xi, self.forest)
+        self.gb = GradientBoostingClassifier(n_estimators=15, max_depth=3, random_state=0).fit(self.X, self.y)
+        self.gb_multi = GradientBoostingClassifier(n_estimators=8, max_depth=2, random_state=0).fit(self.Xi, self.yi)
+        self.gb_reg = GradientBoostingRegressor(n_estimators=10, loss="huber", random_state=0).fit(self.X, self.y.astype(float))
 
     def add(self, name: str, model: Any, input_name: str, keep: str, **kw: Any) -> str:
         from skl2sql.dbt import add_model
@@ -212,9 +255,18 @@ class Scenario:
                                              metrics={"train_accuracy": float(self.churn.score(self.X, self.y))})
         self.versions["churn_data"] = self.add("churn_data", self.churn, "stg_customers", "customer_id", as_data=True)
         self.versions["iris"] = self.add("iris", self.iris, "stg_flowers", "flower_id", as_data=True)
+        gaps = self.Xg.copy()
+        gaps.insert(0, "flower_id", range(len(gaps)))
+        write_seed(p, "flowers_gaps", gaps)
+        self.add("forest_data", self.forest, "stg_flowers_gaps", "flower_id", as_data=True)
+        self.add("forest_reg_data", self.forest_reg, "stg_flowers_gaps", "flower_id", as_data=True)
+        self.add("gb_data", self.gb, "stg_customers", "customer_id", as_data=True)
+        self.add("gb_multi_data", self.gb_multi, "stg_flowers", "flower_id", as_data=True)
+        self.add("gb_reg_data", self.gb_reg, "stg_customers", "customer_id", as_data=True)
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
-        for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models"):
+        for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",
+                  *TREE_DATA_MODELS):
             self.snapshot("b1", t)
 
         write_seed(p, "customers", customer_table(self.X, range(len(self.X)), ["b1"] * 300 + ["b2"] * (len(self.X) - 300)))

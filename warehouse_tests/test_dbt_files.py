@@ -169,3 +169,84 @@ def test_training_data_gives_feature_types(tmp_path: Path) -> None:
     add_model(model, name="churn", project=without, input="stg_customers", keep=["customer_id"])
     (entry,) = read_registry(without)
     assert {f["type"] for f in json.loads(entry.features)} == {"numeric"}
+
+
+def _tree_cases() -> list[tuple[str, object, pd.DataFrame]]:
+    from dbt_harness import flowers_with_gaps
+    from sklearn.ensemble import (
+        ExtraTreesClassifier,
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
+    from sklearn.tree import DecisionTreeClassifier, ExtraTreeRegressor
+
+    X, y = flowers()
+    Xg = flowers_with_gaps(X)
+    Xc, yc = customers()
+    return [
+        ("forest", RandomForestClassifier(n_estimators=9, max_depth=4, random_state=0).fit(Xg, y), Xg),
+        ("extra_trees", ExtraTreesClassifier(n_estimators=5, max_depth=3, random_state=0).fit(Xg, y), Xg),
+        ("tree", DecisionTreeClassifier(max_depth=3, random_state=0).fit(Xg, y), Xg),
+        ("forest_reg", RandomForestRegressor(n_estimators=5, random_state=0).fit(Xg, y.astype(float)), Xg),
+        ("extra_tree_reg", ExtraTreeRegressor(random_state=0).fit(Xg, y.astype(float)), Xg),
+        ("gb_binary", GradientBoostingClassifier(n_estimators=6, random_state=0).fit(Xc, yc), Xc),
+        ("gb_exponential", GradientBoostingClassifier(n_estimators=6, loss="exponential", random_state=0).fit(Xc, yc), Xc),
+        ("gb_multi", GradientBoostingClassifier(n_estimators=4, random_state=0).fit(X, y), X),
+        ("gb_quantile", GradientBoostingRegressor(n_estimators=5, loss="quantile", alpha=0.3, random_state=0).fit(Xc, yc), Xc),
+    ]
+
+
+@pytest.mark.parametrize("case", _tree_cases(), ids=lambda c: c[0])
+def test_tree_rows_reproduce_sklearn_bit_for_bit(case: tuple[str, object, pd.DataFrame]) -> None:
+    """The node rows alone (walked and summed in tree order, as the dbt macro does) give
+    scikit-learn's sums exactly: routing, leaf values, start values and summation order."""
+    from skl2sql.dbt import tree_nodes
+
+    _, model, X = case
+    spec = tree_nodes(model)
+    scores = spec.predict_scores(X.to_numpy(dtype=np.float64))
+    if spec.task.startswith("mean"):
+        got = scores / spec.n_trees
+        want = model.predict_proba(X) if spec.task == "mean_classifier" else model.predict(X)[:, None]  # type: ignore[attr-defined]
+    else:
+        got = scores
+        want = model.decision_function(X) if hasattr(model, "decision_function") else model.predict(X)  # type: ignore[attr-defined]
+        want = np.asarray(want).reshape(len(X), -1)
+    assert np.array_equal(got, want)
+    assert {r[0] for r in spec.rows("v")} == {"v"}
+
+
+def test_tree_rows_refuse_what_they_cannot_store(tmp_path: Path) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = customers()
+    model = HistGradientBoostingClassifier(max_iter=3).fit(X, y)
+    with pytest.raises(UnsupportedEstimatorError, match="--as-data.*GradientBoostingClassifier/Regressor"):
+        add_model(model, name="m", project=_project(tmp_path), input="stg", keep=["id"], as_data=True)
+
+
+def test_tree_model_as_data_files(tmp_path: Path) -> None:
+    """--as-data on a forest writes the node seed (full-precision floats, one row per split and per
+    leaf and class), a macro calling the generic tree macro, and depends_on for the seed."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    from skl2sql.dbt import TREE_COLUMNS, tree_nodes
+
+    project = _project(tmp_path)
+    X, y = flowers()
+    model = RandomForestClassifier(n_estimators=3, max_depth=3, random_state=0).fit(X, y)
+    version = add_model(model, name="forest", project=project, input="stg_flowers", keep=["flower_id"], as_data=True).version
+    seed = project / "seeds" / "skl2sql" / "skl2sql_trees_forest.csv"
+    lines = seed.read_text().splitlines()
+    assert lines[0] == ",".join(TREE_COLUMNS)
+    assert len(lines) - 1 == len(tree_nodes(model).nodes)
+    macro = (project / "macros" / "skl2sql" / "forest" / f"score_forest__v{version}.sql").read_text()
+    assert "skl2sql.score_trees_from_nodes(" in macro and "allow_missing=true" in macro
+    predict = (project / "models" / "skl2sql" / "forest" / "predict_forest.sql").read_text()
+    assert 'ref("skl2sql_trees_forest")' in predict
+    # a second version keeps the first one's rows
+    add_model(RandomForestClassifier(n_estimators=2, max_depth=2, random_state=1).fit(X, y), name="forest",
+              project=project, input="stg_flowers", keep=["flower_id"], as_data=True)
+    assert len({ln.split(",")[0] for ln in seed.read_text().splitlines()[1:]}) == 2

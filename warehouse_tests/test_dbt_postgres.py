@@ -65,6 +65,10 @@ def test_model_as_data_matches_sklearn(scenario: Scenario) -> None:
     shared.test_model_as_data_matches_sklearn(scenario)
 
 
+def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
+    shared.test_tree_models_as_data_match_sklearn(scenario)
+
+
 def test_log_appends_only_new_rows(scenario: Scenario) -> None:
     shared.test_log_appends_only_new_rows(scenario)
 

@@ -71,7 +71,7 @@ def _add_dbt_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     a.add_argument("--training-data", default=None, metavar="FILE",
                    help=".parquet/.csv training data: feature types, and the monitoring baseline when available")
     a.add_argument("--as-data", action="store_true",
-                   help="store the parameters as seed rows scored by the package's generic SQL (linear models)")
+                   help="store the parameters as seed rows scored by the package's generic SQL (linear models; trees, forests and gradient boosting)")
     a.add_argument("--batch-column", default=None, metavar="COL",
                    help="input column naming the scoring batch in predict_<name>_log (default: dbt invocation id)")
     a.add_argument("--metric", action="append", default=[], metavar="NAME=VALUE",

@@ -66,37 +66,12 @@ select
     skl2sql_p1 as {{ adapter.quote(outputs[2]) }}
 from skl2sql_p
 {%- else %},
-skl2sql_m as (
-    select
-        skl2sql_z.*,
-        case
-        {%- for k in range(n_scores) %}
-            when {% for j in range(n_scores) if j != k %}skl2sql_z_{{ k }} >= skl2sql_z_{{ j }}{{ " and " if not loop.last }}{% endfor %} then skl2sql_z_{{ k }}
-        {%- endfor %}
-        end as skl2sql_max
-    from skl2sql_z
-),
-skl2sql_e as (
-    select
-        skl2sql_m.*
-        {%- for k in range(n_scores) %},
-        {{ skl2sql.safe_exp("skl2sql_z_" ~ k ~ " - skl2sql_max") }} as skl2sql_e_{{ k }}
-        {%- endfor %}
-    from skl2sql_m
-),
-skl2sql_s as (
-    select skl2sql_e.*, {% for k in range(n_scores) %}skl2sql_e_{{ k }}{{ " + " if not loop.last }}{% endfor %} as skl2sql_den
-    from skl2sql_e
-)
+{{ skl2sql.softmax_ctes("skl2sql_z", "skl2sql_z", n_scores) }}
 select
     {%- for c in keep %}
     {{ adapter.quote(c) }},
     {%- endfor %}
-    case
-    {%- for k in range(n_scores) %}
-        when {% for j in range(n_scores) if j != k %}skl2sql_z_{{ k }} {{ ">" if j < k else ">=" }} skl2sql_z_{{ j }}{{ " and " if not loop.last }}{% endfor %} then {{ skl2sql.sql_literal(classes[k]) }}
-    {%- endfor %}
-    end as {{ adapter.quote(outputs[0]) }}
+    {{ skl2sql.argmax_label("skl2sql_z", n_scores, classes) }} as {{ adapter.quote(outputs[0]) }}
     {%- for k in range(n_scores) %},
     skl2sql_e_{{ k }} / skl2sql_den as {{ adapter.quote(outputs[k + 1]) }}
     {%- endfor %}

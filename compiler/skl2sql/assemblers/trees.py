@@ -8,8 +8,9 @@ Exactness (see docs/trees.md):
 - NaN goes where ``tree_.missing_go_to_left`` says (sklearn >= 1.3 sets it for every split: the
   learned direction when training saw NaN, else the child with more samples). A NULL fails every
   ``<=`` in SQL and would silently go right, so "left" is written ``x <= t OR x IS NULL``.
-- Leaf probabilities are normalised exactly as ``DecisionTreeClassifier.predict_proba`` does
-  (``value / value.sum()``, even though sklearn >= 1.4 stores fractions already), and ensembles sum
+- Leaf probabilities are what the installed ``DecisionTreeClassifier.predict_proba`` returns:
+  ``value / value.sum()`` up to scikit-learn 1.8, the stored fractions from 1.9 on (asked of the
+  library by :func:`predict_proba_normalizes`, not assumed), and ensembles sum
   per-tree values *in tree order*, left to right, as sklearn's accumulation loops do. That keeps
   the sums bit-identical, so ``argmax`` ties (common with vote fractions) break as in NumPy.
 
@@ -20,6 +21,7 @@ moderate sub-selects rather than one giant expression, and no sum nests deeper t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -115,10 +117,26 @@ def tree_inputs(features: Sequence[Feature], ctx: Context) -> list[Expr]:
     return xs
 
 
+@functools.cache
+def predict_proba_normalizes() -> bool:
+    """Whether this scikit-learn's ``DecisionTreeClassifier.predict_proba`` divides each leaf's
+    ``value`` by its sum (versions up to 1.8 do; 1.9 returns the stored fractions as they are).
+
+    The two differ by an ulp where the fractions do not sum to exactly 1.0, which is enough to
+    break an ``argmax`` tie the other way, so the installed version is asked, not assumed: a
+    one-leaf tree with class weights 1, 4 and 1 stores fractions summing to 0.9999999999999999."""
+    tree = DecisionTreeClassifier().fit(np.zeros((3, 1)), [0, 1, 2], sample_weight=[1.0, 4.0, 1.0])
+    value = np.array(tree.tree_.value[0, 0, :], dtype=np.float64)
+    got = tree.predict_proba(np.zeros((1, 1)))[0]
+    return not np.array_equal(got, value)
+
+
 def classifier_leaf_proba(tree: Any, n_classes: int) -> np.ndarray:
-    """Per-node class probabilities, computed with the same NumPy operations as
+    """Per-node class probabilities, computed with the same NumPy operations as the installed
     ``DecisionTreeClassifier.predict_proba`` (so each leaf value is bit-identical)."""
     proba = np.array(tree.value[:, 0, :n_classes], dtype=np.float64)
+    if not predict_proba_normalizes():
+        return proba
     normalizer = proba.sum(axis=1)[:, np.newaxis]
     normalizer[normalizer == 0.0] = 1.0
     proba /= normalizer

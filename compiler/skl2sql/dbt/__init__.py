@@ -5,15 +5,16 @@
     ...           keep=["customer_id"], dialects=["duckdb", "postgres"])
 
 See :mod:`skl2sql.dbt.project` for the files written and :mod:`skl2sql.dbt.data_mode` for models
-stored as data (``as_data=True``), including :func:`data_mode_sql` to run or benchmark that
+stored as data (``as_data=True``; trees: :mod:`skl2sql.dbt.tree_data`), including :func:`data_mode_sql` to run or benchmark that
 scoring without dbt.
 """
 
 from __future__ import annotations
 
-from .data_mode import DATA_MODE_ESTIMATORS, WEIGHT_COLUMNS, LinearWeights, data_mode_sql, linear_weights
-from .project import AddResult, add_model, dbt_target_type, model_version, weights_seed_name
+from .data_mode import DATA_MODE_ESTIMATORS, WEIGHT_COLUMNS, LinearWeights, data_mode_sql, linear_weights, model_as_data
+from .project import AddResult, add_model, dbt_target_type, model_version, trees_seed_name, weights_seed_name
 from .registry import REGISTRY_COLUMNS, REGISTRY_SEED, RegistryEntry, read_registry
+from .tree_data import TREE_COLUMNS, TREE_DATA_ESTIMATORS, TreeNodes, tree_nodes
 
 __all__ = [
     "add_model",
@@ -21,6 +22,12 @@ __all__ = [
     "model_version",
     "dbt_target_type",
     "weights_seed_name",
+    "trees_seed_name",
+    "model_as_data",
+    "tree_nodes",
+    "TreeNodes",
+    "TREE_COLUMNS",
+    "TREE_DATA_ESTIMATORS",
     "data_mode_sql",
     "linear_weights",
     "LinearWeights",

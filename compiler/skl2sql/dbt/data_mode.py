@@ -39,17 +39,26 @@ from ..errors import SchemaError, UnsupportedEstimatorError
 from ..ir import Case, Cast, Column, Compare, Expr, argmax, lit, mul, sigmoid, softmax, total
 from ..lowering import build_select, parse_table, render
 from ..program import Context, Program, class_suffixes, label_literal
+from .tree_data import TREE_DATA_ESTIMATORS, TreeNodes, is_tree_model, tree_nodes
 
-__all__ = ["LinearWeights", "linear_weights", "data_mode_sql", "WEIGHT_COLUMNS", "DATA_MODE_ESTIMATORS"]
+__all__ = [
+    "LinearWeights",
+    "linear_weights",
+    "model_as_data",
+    "data_mode_sql",
+    "WEIGHT_COLUMNS",
+    "DATA_MODE_ESTIMATORS",
+]
 
 #: Columns of a weights table, in order.
 WEIGHT_COLUMNS: tuple[str, ...] = ("model_version", "output", "output_name", "term", "feature", "weight")
 
-#: What ``--as-data`` accepts.
+#: What ``--as-data`` accepts (tree models: :mod:`skl2sql.dbt.tree_data`).
 DATA_MODE_ESTIMATORS: tuple[str, ...] = (
     "LinearRegression",
     "LogisticRegression",
     "Pipeline(StandardScaler..., LinearRegression | LogisticRegression)",
+    *TREE_DATA_ESTIMATORS,
 )
 
 
@@ -145,6 +154,14 @@ def linear_weights(estimator: Any, features: Sequence[str] | None = None) -> Lin
     if task != "regression":
         outputs += [f"probability_{s}" for s in class_suffixes(classes)]
     return LinearWeights(task, tuple(names), coef, intercept, classes, tuple(outputs))
+
+
+def model_as_data(estimator: Any, features: Sequence[str] | None = None) -> LinearWeights | TreeNodes:
+    """The parameters of ``estimator`` as rows: :class:`TreeNodes` for tree models,
+    :class:`LinearWeights` otherwise (which refuses what it cannot fold into weights)."""
+    if is_tree_model(estimator):
+        return tree_nodes(estimator, features)
+    return linear_weights(estimator, features)
 
 
 def _weight_column(k: int, j: int | None) -> str:

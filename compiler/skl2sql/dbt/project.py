@@ -5,7 +5,8 @@ For a model ``churn`` scoring ``ref('stg_customers')`` the project gets:
 - ``macros/skl2sql/churn/score_churn__v<version>.sql``: the model as a macro that dispatches on
   the dbt target: one ``<target type>__score_churn__v<version>(relation)`` per compiled dialect
   and a ``default__`` that stops with a clear error on any other target. In data mode
-  (``as_data``) it calls the package's generic ``skl2sql.score_linear_from_weights`` instead.
+  (``as_data``) it calls the package's generic ``skl2sql.score_linear_from_weights`` or
+  ``skl2sql.score_trees_from_nodes`` instead.
   Old versions' files stay, so a project can pin any registered version.
 - ``macros/skl2sql/churn/score_churn.sql`` / ``score_churn_version.sql``: ``score_churn(relation,
   version=none)`` picks the version: the argument, else ``var('skl2sql_versions')['churn']``,
@@ -14,7 +15,7 @@ For a model ``churn`` scoring ``ref('stg_customers')`` the project gets:
   ``predict_churn_log.sql`` (incremental: appends rows not yet scored by the active version, with
   ``model_version``, ``batch`` and ``scored_at``) and ``_skl2sql_churn.yml`` (descriptions, tests).
 - ``seeds/skl2sql/skl2sql_registry.csv``: one row per model version, read by the package model
-  ``skl2sql_models``; ``skl2sql_weights_churn.csv`` in data mode; ``_skl2sql_seeds.yml``.
+  ``skl2sql_models``; ``skl2sql_weights_churn.csv`` / ``skl2sql_trees_churn.csv`` in data mode; ``_skl2sql_seeds.yml``.
 
 The compiled SELECT is produced by the compiler over a placeholder table; sqlglot then replaces
 that table node by a marker that becomes ``{{ relation }}``: identifiers are never pasted into SQL.
@@ -42,9 +43,10 @@ from ..dialects import dialect_for_dbt_target, resolve_dialect
 from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
 from ..ir import Cast, Column, walk
 from ..lowering import build_select, render
-from .data_mode import WEIGHT_COLUMNS, LinearWeights, linear_weights
+from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
 from .registry import REGISTRY_SEED, RegistryEntry, dumps, read_registry, upsert, write_registry
 from .text import HEADER_SQL, HEADER_YAML, csv_text, jinja_literal, jinja_sql_body, yaml_dump
+from .tree_data import TREE_COLUMNS, TreeNodes
 
 __all__ = [
     "add_model",
@@ -53,6 +55,7 @@ __all__ = [
     "dbt_target_type",
     "relation_macro_sql",
     "weights_seed_name",
+    "trees_seed_name",
     "DEFAULT_DIALECTS",
 ]
 
@@ -76,7 +79,17 @@ class AddResult:
 
 
 def weights_seed_name(name: str) -> str:
+    """Seed of a linear model's weights (model as data)."""
     return f"skl2sql_weights_{name}"
+
+
+def trees_seed_name(name: str) -> str:
+    """Seed of a tree model's nodes (model as data)."""
+    return f"skl2sql_trees_{name}"
+
+
+def _seed_name(name: str, spec: LinearWeights | TreeNodes) -> str:
+    return trees_seed_name(name) if isinstance(spec, TreeNodes) else weights_seed_name(name)
 
 
 def dbt_target_type(dialect: str) -> str:
@@ -227,25 +240,29 @@ def _version_macro_sql(name: str, version: str, compiled: dict[str, str]) -> str
     return "".join(lines)
 
 
-def _data_macro_sql(name: str, version: str, spec: LinearWeights, keep: Sequence[str]) -> str:
+def _data_macro_sql(name: str, version: str, spec: LinearWeights | TreeNodes, keep: Sequence[str]) -> str:
     macro = f"score_{name}__v{version}"
-    args = ", ".join(
-        [
-            "relation",
-            f"ref({jinja_literal(weights_seed_name(name))})",
-            jinja_literal(version),
-            f"features={jinja_literal(list(spec.features))}",
-            f"keep={jinja_literal(list(keep))}",
-            f"task={jinja_literal(spec.task)}",
-            f"classes={jinja_literal([c.item() if hasattr(c, 'item') else c for c in spec.classes])}",
-            f"outputs={jinja_literal(list(spec.outputs))}",
-        ]
-    )
+    seed = _seed_name(name, spec)
+    args = [
+        "relation",
+        f"ref({jinja_literal(seed)})",
+        jinja_literal(version),
+        f"features={jinja_literal(list(spec.features))}",
+        f"keep={jinja_literal(list(keep))}",
+        f"task={jinja_literal(spec.task)}",
+        f"classes={jinja_literal([c.item() if hasattr(c, 'item') else c for c in spec.classes])}",
+        f"outputs={jinja_literal(list(spec.outputs))}",
+    ]
+    if isinstance(spec, TreeNodes):
+        generic = "score_trees_from_nodes"
+        args.append(f"allow_missing={jinja_literal(spec.allow_missing)}")
+    else:
+        generic = "score_linear_from_weights"
     return (
         HEADER_SQL
-        + f"{{#- model {name}, version {version}: parameters in seed {weights_seed_name(name)}, scored by the package's generic macro -#}}\n"
+        + f"{{#- model {name}, version {version}: parameters in seed {seed}, scored by the package's generic macro -#}}\n"
         + f"{{% macro {macro}(relation) -%}}\n"
-        + f"    {{{{ return(skl2sql.score_linear_from_weights({args})) }}}}\n"
+        + f"    {{{{ return(skl2sql.{generic}({', '.join(args)})) }}}}\n"
         + "{%- endmacro %}\n"
     )
 
@@ -281,22 +298,21 @@ def _version_default_sql(name: str, default: str) -> str:
     )
 
 
-def _depends_on(name: str, has_weights: bool) -> str:
-    if not has_weights:
-        return ""
-    return f"-- depends_on: {{{{ ref({jinja_literal(weights_seed_name(name))}) }}}}\n"
+def _depends_on(param_seeds: Sequence[str]) -> str:
+    """dbt infers no dependency on a seed referenced only inside a macro: declare it."""
+    return "".join(f"-- depends_on: {{{{ ref({jinja_literal(seed)}) }}}}\n" for seed in param_seeds)
 
 
-def _predict_sql(name: str, input_jinja: str, has_weights: bool) -> str:
+def _predict_sql(name: str, input_jinja: str, param_seeds: Sequence[str]) -> str:
     return (
         HEADER_SQL
         + f"{{#- every row of the input scored by model {name}; materialization set in dbt_project.yml -#}}\n"
-        + _depends_on(name, has_weights)
+        + _depends_on(param_seeds)
         + f"{{{{ score_{name}({input_jinja}) }}}}\n"
     )
 
 
-def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str | None, has_weights: bool) -> str:
+def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str | None, param_seeds: Sequence[str]) -> str:
     q = [f"adapter.quote({jinja_literal(k)})" for k in keep]
     match = "\n          and ".join(f"skl2sql_log.{{{{ {c} }}}} = skl2sql_input.{{{{ {c} }}}}" for c in q)
     batch = (
@@ -309,7 +325,7 @@ def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str
         + f"{{#- append-only log of model {name}: rows not yet scored by the active version, keyed by "
         + f"({', '.join(keep)}, model_version) -#}}\n"
         + '{{ config(materialized="incremental", on_schema_change="append_new_columns") }}\n'
-        + _depends_on(name, has_weights)
+        + _depends_on(param_seeds)
         + f"{{%- set version = score_{name}_version() %}}\n"
         + "with skl2sql_new_rows as (\n"
         + f"    select * from {{{{ {input_jinja} }}}} as skl2sql_input\n"
@@ -391,7 +407,14 @@ def _models_yaml(name: str, compiled: CompiledModel, keep: Sequence[str], input_
     return HEADER_YAML + yaml_dump(doc)
 
 
-def _seeds_yaml(weight_seeds: Sequence[str]) -> str:
+_WEIGHT_TYPES = {"model_version": "varchar", "output": "integer", "output_name": "varchar", "term": "integer",
+                 "feature": "varchar", "weight": "float8"}
+_TREE_TYPES = {"model_version": "varchar", "tree": "integer", "node": "integer", "depth": "integer",
+               "feature": "varchar", "threshold": "float8", "missing_left": "integer", "left_child": "integer",
+               "right_child": "integer", "output": "integer", "value": "float8"}
+
+
+def _seeds_yaml(param_seeds: Sequence[str]) -> str:
     text_cols = ["model_name", "model_version", "mode", "estimator", "task", "input_relation", "keep",
                  "batch_column", "features", "outputs", "classes", "dialects", "library_versions",
                  "training_metrics"]
@@ -409,41 +432,54 @@ def _seeds_yaml(weight_seeds: Sequence[str]) -> str:
             ],
         }
     ]
-    for s in weight_seeds:
-        seeds.append(
-            {
+    for s in param_seeds:
+        if s.startswith("skl2sql_trees_"):
+            seeds.append({
+                "name": s,
+                "description": "tree model nodes (skl2sql model as data): split rows (feature, threshold, "
+                "missing_left, children) and leaf rows (output, value); tree -1 holds each score's start.",
+                "config": {"column_types": dict(_TREE_TYPES)},
+                "columns": [{"name": "model_version", "data_tests": ["not_null"]},
+                            {"name": "tree", "data_tests": ["not_null"]},
+                            {"name": "node", "data_tests": ["not_null"]}],
+            })
+        else:
+            seeds.append({
                 "name": s,
                 "description": "linear model weights (skl2sql model as data): feature NULL is the intercept.",
-                "config": {
-                    "column_types": {
-                        "model_version": "varchar",
-                        "output": "integer",
-                        "output_name": "varchar",
-                        "term": "integer",
-                        "feature": "varchar",
-                        "weight": "float8",
-                    }
-                },
+                "config": {"column_types": dict(_WEIGHT_TYPES)},
                 "columns": [{"name": "model_version", "data_tests": ["not_null"]},
                             {"name": "weight", "data_tests": ["not_null"]}],
-            }
-        )
+            })
     return HEADER_YAML + yaml_dump({"version": 2, "seeds": seeds})
 
 
-def _write_weights(project: Path, name: str, version: str, spec: LinearWeights, written: list[Path]) -> None:
+def _sort_key(columns: Sequence[str]) -> Any:
+    """Rows ordered by version, then by the integer columns that place them (CSV text or ints)."""
+    places = ("tree", "node", "output") if columns is TREE_COLUMNS else ("output", "term")
+    idx = [columns.index(c) for c in places]
+
+    def key(r: Sequence[Any]) -> tuple[Any, ...]:
+        return (str(r[0]), *(-1 if r[i] is None else int(r[i]) for i in idx))
+
+    return key
+
+
+def _write_params(project: Path, name: str, version: str, spec: LinearWeights | TreeNodes, written: list[Path]) -> None:
+    """Add ``version``'s rows to the model's parameter seed, keeping other versions' rows."""
     import csv
     import io
 
-    path = project / "seeds" / "skl2sql" / f"{weights_seed_name(name)}.csv"
+    columns = TREE_COLUMNS if isinstance(spec, TreeNodes) else WEIGHT_COLUMNS
+    path = project / "seeds" / "skl2sql" / f"{_seed_name(name, spec)}.csv"
     rows: list[tuple[Any, ...]] = []
     if path.is_file():
         for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
             if row["model_version"] != version:
-                rows.append(tuple(row[c] or None for c in WEIGHT_COLUMNS))
+                rows.append(tuple(row[c] or None for c in columns))
     rows += spec.rows(version)
-    rows.sort(key=lambda r: (str(r[0]), int(r[1]), int(r[3])))
-    _write(path, csv_text(WEIGHT_COLUMNS, rows), written)
+    rows.sort(key=_sort_key(columns))
+    _write(path, csv_text(columns, rows), written)
 
 
 def _call_monitoring(project: Path, name: str, version: str, training_data: Any, compiled: CompiledModel,
@@ -492,8 +528,8 @@ def add_model(
     types (or sqlglot names) to compile for; default: the adapter types in the project's
     profiles.yml, else DuckDB. ``training_data``: DataFrame or .parquet/.csv path, used for the
     feature types and handed to ``skl2sql.monitoring.write_baseline`` when that module exists.
-    ``as_data``: store the parameters as seed rows (linear models; see
-    :mod:`skl2sql.dbt.data_mode`). ``batch_column``: input column that identifies a scoring batch
+    ``as_data``: store the parameters as seed rows (linear and tree models; see
+    :mod:`skl2sql.dbt.data_mode` and :mod:`skl2sql.dbt.tree_data`). ``batch_column``: input column that identifies a scoring batch
     in the log (default: the dbt invocation id). ``metrics``: training metrics for the registry.
     ``now``: the creation time recorded for a new version (default: the current UTC time).
     """
@@ -522,7 +558,7 @@ def add_model(
         per_target[target] = relation_macro_sql(tree, dialect)
     assert first is not None
     version = model_version(first)
-    spec = linear_weights(estimator, features) if as_data else None
+    spec = model_as_data(estimator, features) if as_data else None
     if spec is not None and list(spec.outputs) != first.outputs:
         raise Skl2SqlError(f"data-mode outputs {list(spec.outputs)} differ from the compiled {first.outputs}")
 
@@ -555,7 +591,7 @@ def add_model(
     macro_dir = project / "macros" / "skl2sql" / name
     model_dir = project / "models" / "skl2sql" / name
     if spec is not None:
-        _write_weights(project, name, version, spec, written)
+        _write_params(project, name, version, spec, written)
         _write(macro_dir / f"score_{name}__v{version}.sql", _data_macro_sql(name, version, spec, compile_keep), written)
     else:
         _write(macro_dir / f"score_{name}__v{version}.sql", _version_macro_sql(name, version, per_target), written)
@@ -565,13 +601,13 @@ def add_model(
     _write(macro_dir / f"score_{name}_version.sql", _version_default_sql(name, version), written)
 
     seeds_dir = project / "seeds" / "skl2sql"
-    weight_seeds = sorted(p.stem for p in seeds_dir.glob("skl2sql_weights_*.csv"))
-    has_weights = weights_seed_name(name) in weight_seeds
+    all_seeds = sorted(p.stem for p in [*seeds_dir.glob("skl2sql_weights_*.csv"), *seeds_dir.glob("skl2sql_trees_*.csv")])
+    own_seeds = [s for s in (weights_seed_name(name), trees_seed_name(name)) if s in all_seeds]
     input_jinja = _input_jinja(input)
-    _write(model_dir / f"predict_{name}.sql", _predict_sql(name, input_jinja, has_weights), written)
-    _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, has_weights), written)
+    _write(model_dir / f"predict_{name}.sql", _predict_sql(name, input_jinja, own_seeds), written)
+    _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, own_seeds), written)
     _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input), written)
-    _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(weight_seeds), written)
+    _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(all_seeds), written)
 
     _call_monitoring(project, name, version, data, first, estimator, result.notes, input, keep_t, batch_column)
     return result

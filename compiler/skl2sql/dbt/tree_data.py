@@ -1,0 +1,241 @@
+"""Model as data for tree models: every node a row, scored by the package's generic macro.
+
+A tree model stored this way is the seed ``skl2sql_trees_<name>`` with the columns of
+:data:`TREE_COLUMNS`, one row per split node and one row per (leaf, score):
+
+- split nodes: ``feature`` (the input column's name), ``threshold``, ``missing_left`` (1 if a NULL
+  goes left), ``left_child``, ``right_child``; ``output`` and ``value`` are NULL. A row goes left
+  when ``x <= threshold``. The threshold is already the float64 boundary of scikit-learn's
+  ``float32(x) <= t`` (:func:`~skl2sql.assemblers.tree_common.float32_le_threshold`), so the SQL
+  compares doubles and routes every row exactly as scikit-learn does.
+- leaves: ``output`` (which score the value adds to) and ``value``; a random-forest classifier
+  leaf has one row per class, a boosting leaf one row. Boosting leaves are stored pre-multiplied
+  by the learning rate, as scikit-learn's ``predict_stages`` multiplies them.
+- ``tree = -1`` rows hold the starting value of each score (the boosting ``init`` raw
+  prediction; 0 for forests).
+
+The macro ``skl2sql.score_trees_from_nodes`` walks every (row, tree) pair down one level per
+join up to the deepest tree, then adds each score's leaf values *in tree order* (an ordered
+list/array aggregate folded left to right): the same additions in the same order as
+scikit-learn, so sums are bit-identical and ``argmax`` ties (common among vote fractions) break
+the same way. Then the task's link: the mean over trees (forests), the identity, the logistic
+function or softmax (gradient boosting).
+
+Replacing a model with one of the same features and classes is loading rows under a new
+``model_version``: the number of trees and the depth are read from the rows at run time.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..api import resolve_features
+from ..assemblers.tree_common import float32_le_threshold
+from ..assemblers.trees import classifier_leaf_proba
+from ..errors import UnsupportedEstimatorError
+from ..program import class_suffixes
+
+__all__ = ["TreeNodes", "tree_nodes", "TREE_COLUMNS", "TREE_DATA_ESTIMATORS", "TREE_TASKS", "is_tree_model"]
+
+#: Columns of a tree-nodes table, in order.
+TREE_COLUMNS: tuple[str, ...] = (
+    "model_version", "tree", "node", "depth", "feature", "threshold", "missing_left",
+    "left_child", "right_child", "output", "value",
+)
+
+#: What ``--as-data`` accepts for trees.
+TREE_DATA_ESTIMATORS: tuple[str, ...] = (
+    "DecisionTreeClassifier/Regressor", "ExtraTreeClassifier/Regressor",
+    "RandomForestClassifier/Regressor", "ExtraTreesClassifier/Regressor",
+    "GradientBoostingClassifier/Regressor",
+)
+
+#: How scores become outputs: ``mean_regression`` / ``mean_classifier`` (forests: sum / number of
+#: trees, label = first largest probability), ``regression`` (boosting: the raw score),
+#: ``logistic`` / ``exponential`` (binary boosting: sigmoid(raw) or sigmoid(2 raw), label =
+#: classes[1] where raw >= 0), ``softmax`` (multiclass boosting, label = first largest raw score).
+TREE_TASKS: tuple[str, ...] = ("mean_regression", "mean_classifier", "regression", "logistic", "exponential", "softmax")
+
+
+@dataclass(frozen=True)
+class TreeNodes:
+    """A tree model as data (see module docs). ``nodes`` rows follow :data:`TREE_COLUMNS` without
+    ``model_version``; ``allow_missing``: NULL inputs are routed (forests, single trees) rather
+    than refused (gradient boosting refuses NaN, so its outputs are NULL)."""
+
+    task: str
+    features: tuple[str, ...]
+    classes: tuple[Any, ...]
+    outputs: tuple[str, ...]
+    n_scores: int
+    allow_missing: bool
+    nodes: tuple[tuple[Any, ...], ...]
+
+    @property
+    def n_trees(self) -> int:
+        return 1 + max(int(r[0]) for r in self.nodes)
+
+    def rows(self, model_version: str) -> list[tuple[Any, ...]]:
+        """The rows to load for ``model_version`` (floats as full-precision text)."""
+        out: list[tuple[Any, ...]] = []
+        for r in self.nodes:
+            threshold = None if r[4] is None else repr(float(r[4]))
+            value = None if r[9] is None else repr(float(r[9]))
+            out.append((model_version, *r[:4], threshold, *r[5:9], value))
+        return out
+
+    def predict_scores(self, X: np.ndarray) -> np.ndarray:
+        """The raw scores (before the task's link) of float64 rows ``X`` (NaN = NULL), computed
+        from the rows alone, tree by tree in order: the reference the SQL is tested against."""
+        X = np.asarray(X, dtype=np.float64)
+        index = {f: j for j, f in enumerate(self.features)}
+        trees: dict[int, dict[int, tuple[Any, ...]]] = {}
+        leaves: dict[tuple[int, int], dict[int, float]] = {}
+        start = np.zeros(self.n_scores)
+        for r in self.nodes:
+            t, n = int(r[0]), int(r[1])
+            if t < 0:
+                start[int(r[8])] = float(r[9])
+            elif r[8] is None:
+                trees.setdefault(t, {})[n] = r
+            else:
+                leaves.setdefault((t, n), {})[int(r[8])] = float(r[9])
+        scores = np.tile(start, (X.shape[0], 1))
+        for t in range(self.n_trees):
+            for i in range(X.shape[0]):
+                n = 0
+                while n in trees.get(t, {}):
+                    r = trees[t][n]
+                    x = X[i, index[r[3]]]
+                    go_left = (x <= r[4]) if not np.isnan(x) else bool(r[5])
+                    n = int(r[6]) if go_left else int(r[7])
+                for k, v in leaves[(t, n)].items():
+                    scores[i, k] = scores[i, k] + v
+        return scores
+
+
+def is_tree_model(estimator: Any) -> bool:
+    """Whether ``estimator`` is one of :data:`TREE_DATA_ESTIMATORS`."""
+    from sklearn.ensemble import (
+        ExtraTreesClassifier,
+        ExtraTreesRegressor,
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor
+
+    return type(estimator) in (
+        DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor,
+        RandomForestClassifier, RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
+        GradientBoostingClassifier, GradientBoostingRegressor,
+    )
+
+
+def _unsupported(est: Any, why: str) -> UnsupportedEstimatorError:
+    return UnsupportedEstimatorError(
+        f"--as-data cannot store {type(est).__name__}: {why}. Tree models as data support "
+        f"{', '.join(TREE_DATA_ESTIMATORS)}; compile it as SQL instead (leave out --as-data)."
+    )
+
+
+def _tree_rows(
+    est: Any, t: int, tree: Any, features: Sequence[str], leaf_values: np.ndarray, outputs: Sequence[int],
+    nan_routing: bool,
+) -> list[tuple[Any, ...]]:
+    """Rows of one fitted ``tree_``: split nodes, then (leaf, score) rows; depth from the root."""
+    if int(tree.n_outputs) != 1:
+        raise _unsupported(est, "multiple outputs")
+    left, right = tree.children_left, tree.children_right
+    mgl = getattr(tree, "missing_go_to_left", None)
+    depth = np.zeros(tree.node_count, dtype=np.int64)
+    rows: list[tuple[Any, ...]] = []
+    for n in range(tree.node_count):  # sklearn numbers nodes in depth-first order: parents first
+        if left[n] < 0:
+            for col, k in enumerate(outputs):
+                rows.append((t, n, int(depth[n]), None, None, None, None, None, int(k), float(leaf_values[n, col])))
+            continue
+        depth[left[n]] = depth[right[n]] = depth[n] + 1
+        d = float32_le_threshold(float(tree.threshold[n]))
+        if d == math.inf:
+            # a NaN split: every value goes left, NULL goes where missing_left says. Inputs are
+            # finite (and within float32 range, or the guard NULLs the row), so the largest
+            # double is an exact stand-in for +inf, which not every engine loads from CSV.
+            d = sys.float_info.max
+        if not np.isfinite(d):
+            raise _unsupported(est, f"tree {t} node {n} has a threshold with no finite boundary")
+        missing_left = int(bool(nan_routing and mgl is not None and mgl[n]))
+        rows.append((t, n, int(depth[n]), features[int(tree.feature[n])], d, missing_left, int(left[n]), int(right[n]), None, None))
+    return rows
+
+
+def _gb_start(est: Any) -> list[float]:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    k = int(est.n_trees_per_iteration_)
+    init = est.init_
+    if isinstance(init, str) and init == "zero":
+        return [0.0] * k
+    if type(init) in (DummyClassifier, DummyRegressor):
+        raw = est._raw_predict_init(np.zeros((1, int(est.n_features_in_)), dtype=np.float64))
+        return [float(v) for v in np.asarray(raw, dtype=np.float64)[0]]
+    raise _unsupported(est, f"init={type(init).__name__} (only the default init and 'zero')")
+
+
+def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNodes:
+    """The rows of a supported tree model (see :data:`TREE_DATA_ESTIMATORS`)."""
+    from sklearn.base import is_classifier
+    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+
+    if not is_tree_model(estimator):
+        raise _unsupported(estimator, "not a supported tree model")
+    names = list(resolve_features(estimator, features))
+    est = estimator
+    classes: tuple[Any, ...] = tuple(est.classes_) if is_classifier(est) else ()
+    if is_classifier(est) and np.ndim(est.classes_) != 1:
+        raise _unsupported(est, "multiple outputs")
+    rows: list[tuple[Any, ...]] = []
+    if isinstance(est, (GradientBoostingClassifier, GradientBoostingRegressor)):
+        k = int(est.n_trees_per_iteration_)
+        start = _gb_start(est)
+        lr = float(est.learning_rate)
+        for i in range(int(est.n_estimators_)):
+            for j in range(k):
+                tree = est.estimators_[i, j].tree_
+                leaves = (lr * np.asarray(tree.value[:, 0, 0], dtype=np.float64))[:, None]
+                rows += _tree_rows(est, i * k + j, tree, names, leaves, [j], nan_routing=False)
+        if isinstance(est, GradientBoostingRegressor):
+            task = "regression"
+        elif k == 1:
+            task = "exponential" if str(est.loss) == "exponential" else "logistic"
+        else:
+            task = "softmax"
+        allow_missing = False
+    else:
+        trees = list(getattr(est, "estimators_", [est]))
+        k = len(classes) if classes else 1
+        for t, member in enumerate(trees):
+            tree = member.tree_
+            if classes:
+                leaves = classifier_leaf_proba(tree, len(classes))
+            else:
+                leaves = np.asarray(tree.value[:, 0, 0], dtype=np.float64)[:, None]
+            rows += _tree_rows(est, t, tree, names, leaves, list(range(k)), nan_routing=True)
+        start = [0.0] * k
+        task = "mean_classifier" if classes else "mean_regression"
+        allow_missing = True
+    nodes = [(-1, 0, 0, None, None, None, None, None, j, float(v)) for j, v in enumerate(start)] + rows
+    outputs = ["prediction"]
+    if classes:
+        outputs += [f"probability_{s}" for s in class_suffixes(classes)]
+    if not all(np.isfinite(float(r[9])) for r in nodes if r[9] is not None):
+        raise _unsupported(est, "non-finite leaf values")
+    return TreeNodes(task, tuple(names), classes, tuple(outputs), len(start), allow_missing, tuple(nodes))
+
