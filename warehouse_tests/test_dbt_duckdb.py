@@ -132,3 +132,16 @@ def test_uncompiled_target_is_a_clear_error(tmp_path: Path) -> None:
     assert not res.success
     text = str(res.exception) + " ".join(str(getattr(r, "message", "")) for r in (res.result or []) if res.result)
     assert "not compiled for dbt target type 'duckdb'" in text, text
+
+
+def test_a_project_with_no_model_yet_builds(tmp_path: Path) -> None:
+    """`dbt build` right after installing the package (no `skl2sql dbt add` yet) succeeds: the
+    package refs no seed that only `dbt add` creates."""
+    project = fresh_project(tmp_path / "project")
+    old = set_env({"SKL2SQL_DUCKDB_PATH": str(project / "skl2sql.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    try:
+        assert run_dbt(project, "deps").success
+        res = run_dbt(project, "build")
+    finally:
+        restore_env(old)
+    assert res.success, res.exception

@@ -14,8 +14,9 @@ For a model ``churn`` scoring ``ref('stg_customers')`` the project gets:
 - ``models/skl2sql/churn/predict_churn.sql`` (scores the input; a view unless configured),
   ``predict_churn_log.sql`` (incremental: appends rows not yet scored by the active version, with
   ``model_version``, ``batch`` and ``scored_at``) and ``_skl2sql_churn.yml`` (descriptions, tests).
-- ``seeds/skl2sql/skl2sql_registry.csv``: one row per model version, read by the package model
-  ``skl2sql_models``; ``skl2sql_weights_churn.csv`` / ``skl2sql_trees_churn.csv`` in data mode; ``_skl2sql_seeds.yml``.
+- ``seeds/skl2sql/skl2sql_registry.csv``: one row per model version, read by the model
+  ``models/skl2sql/skl2sql_models.sql`` (written here, not shipped in the package, so that a
+  project with no model added yet builds); ``skl2sql_weights_churn.csv`` / ``skl2sql_trees_churn.csv`` in data mode; ``_skl2sql_seeds.yml``.
 
 The compiled SELECT is produced by the compiler over a placeholder table; sqlglot then replaces
 that table node by a marker that becomes ``{{ relation }}``: identifiers are never pasted into SQL.
@@ -414,6 +415,58 @@ _TREE_TYPES = {"model_version": "varchar", "tree": "integer", "node": "integer",
                "right_child": "integer", "output": "integer", "value": "float8"}
 
 
+_REGISTRY_COLUMNS_DOC: tuple[tuple[str, str, bool], ...] = (
+    ("model_name", "name given to `skl2sql dbt add --name`; predict_<model_name> scores with it", True),
+    ("model_version", "content hash of the compiled model (first 12 hex digits of a SHA-256)", True),
+    ("mode", "sql: compiled SQL in a macro; data: parameters in the seed skl2sql_weights_<name> or skl2sql_trees_<name>", False),
+    ("estimator", "class name of the fitted estimator", False),
+    ("task", "classifier, regressor or transformer", False),
+    ("input_relation", "the model or source the predict model scores", False),
+    ("keep", "JSON list of key columns passed through", False),
+    ("batch_column", "input column that names a scoring batch in predict_<name>_log (NULL = dbt invocation id)", False),
+    ("features", "JSON list of input features with their types", False),
+    ("outputs", "JSON list of output columns", False),
+    ("classes", "JSON map from per-class output column to class label", False),
+    ("dialects", "JSON list of dbt target types the model was compiled for", False),
+    ("library_versions", "JSON map of library versions at compile time (scikit-learn, skl2sql, ...)", False),
+    ("training_metrics", "JSON map of training metrics given to `skl2sql dbt add --metric`", False),
+    ("created_at", "UTC time this version was first added", True),
+    ("is_default", "true for the version added last", False),
+    ("is_active", "true for the version predict_<model_name> uses (pinned by var skl2sql_versions, else default)", False),
+)
+
+
+def _registry_model_sql() -> str:
+    return (
+        HEADER_SQL
+        + "{#- the model registry: one row per model version (package macro skl2sql.registry_select) -#}\n"
+        + '{{ config(materialized="table") }}\n'
+        + f"{{{{ skl2sql.registry_select(ref({jinja_literal(REGISTRY_SEED)})) }}}}\n"
+    )
+
+
+def _registry_model_yaml() -> str:
+    columns: list[dict[str, Any]] = []
+    for col, text, not_null in _REGISTRY_COLUMNS_DOC:
+        entry: dict[str, Any] = {"name": col, "description": text}
+        if not_null:
+            entry["data_tests"] = ["not_null"]
+        if col == "mode":
+            entry["data_tests"] = [{"accepted_values": {"arguments": {"values": ["sql", "data"]}}}]
+        columns.append(entry)
+    doc = {
+        "version": 2,
+        "models": [{
+            "name": "skl2sql_models",
+            "description": "Registry of the models added with `skl2sql dbt add`: one row per (model_name, "
+            "model_version), from the seed skl2sql_registry. JSON columns are text.",
+            "data_tests": [{"skl2sql.unique_combination": {"arguments": {"columns": ["model_name", "model_version"]}}}],
+            "columns": columns,
+        }],
+    }
+    return HEADER_YAML + yaml_dump(doc)
+
+
 def _seeds_yaml(param_seeds: Sequence[str]) -> str:
     text_cols = ["model_name", "model_version", "mode", "estimator", "task", "input_relation", "keep",
                  "batch_column", "features", "outputs", "classes", "dialects", "library_versions",
@@ -608,6 +661,8 @@ def add_model(
     _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, own_seeds), written)
     _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input), written)
     _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(all_seeds), written)
+    _write(project / "models" / "skl2sql" / "skl2sql_models.sql", _registry_model_sql(), written)
+    _write(project / "models" / "skl2sql" / "_skl2sql_models.yml", _registry_model_yaml(), written)
 
     _call_monitoring(project, name, version, data, first, estimator, result.notes, input, keep_t, batch_column)
     return result

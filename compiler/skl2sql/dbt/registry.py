@@ -1,5 +1,5 @@
 """The model registry: one row per (model name, version), kept as the seed
-``seeds/skl2sql/skl2sql_registry.csv`` of the dbt project and unioned by the package model
+``seeds/skl2sql/skl2sql_registry.csv`` of the dbt project and read by the generated model
 ``skl2sql_models``.
 
 A seed (not generated SQL) because it is data: dbt loads it like any table, other tools can read

@@ -1,7 +1,9 @@
-{#- The model registry: every version of every model added with `skl2sql dbt add`, read from the
-    project's seed skl2sql_registry. is_active says which version predict_<name> uses: the one
-    pinned in var skl2sql_versions, else the version added last (is_default). -#}
-{{ config(materialized="table") }}
+{#- The body of the registry model skl2sql_models (written into a project by `skl2sql dbt add`):
+    every version of every model, read from the seed `registry`. is_active says which version
+    predict_<name> uses: the one pinned in var skl2sql_versions, else the version added last
+    (is_default). A macro, not a package model, so a project with no model added yet has no
+    reference to a seed that does not exist and `dbt build` works from the start. -#}
+{% macro registry_select(registry) -%}
 {%- set pins = var("skl2sql_versions", {}) %}
 select
     model_name,
@@ -30,4 +32,5 @@ select
     {%- else %}
     is_default as is_active
     {%- endif %}
-from {{ ref("skl2sql_registry") }}
+from {{ registry }}
+{%- endmacro %}
