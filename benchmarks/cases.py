@@ -367,6 +367,46 @@ def logistic_data_mode(b: Bench) -> Result:
     return res
 
 
+@case("forest_data_mode", {"RandomForestClassifier"}, ("dbt",))
+def forest_data_mode(b: Bench) -> Result:
+    """A 20-tree depth-6 forest as data (node rows, dbt macro score_trees_from_nodes) vs compiled SQL."""
+    import tempfile
+    from pathlib import Path
+
+    from dbt_data_mode import compiled_data_mode_sql
+    from sklearn.ensemble import RandomForestClassifier
+
+    name = "forest 20x6 data mode"
+    X, y = b.train(NUMERIC)
+    model = RandomForestClassifier(n_estimators=20, max_depth=6, random_state=0, n_jobs=1).fit(X, y)
+    res = Result(name)
+    floor = timed_sql(b, _ctas("out_floor", scan_floor_sql(NUMERIC)))
+    res.rows.append(Row(name, "scan floor", floor, 1.0, None))
+    want = _positive_proba(model, b.frame[NUMERIC])
+    compiled = skl2sql.compile(model, table="input", dialect="duckdb", keep=["id"])
+    inline = timed_sql(b, _ctas("out_inline", compiled.sql))
+    err = max_abs_diff(_fetch_column(b, "out_inline", "probability_1"), want)
+    res.rows.append(Row(name, "skl2sql SQL (constants inlined)", inline, inline / floor, 1.0, err))
+    with tempfile.TemporaryDirectory() as tmp:
+        dsql, db = compiled_data_mode_sql(model, "forest", Path(tmp))
+        b.con.execute(f"ATTACH '{db}' AS skl2sql")
+        try:
+            b.con.execute('CREATE TABLE skl2sql.main."input" AS SELECT * FROM memory.main."input"')
+            try:
+                data = timed_sql(b, _ctas("out_data", dsql))
+                derr = max_abs_diff(_fetch_column(b, "out_data", "probability_1"), want)
+                res.rows.append(Row(name, "data mode (node rows, dbt macro)", data, data / floor, data / inline, derr))
+            except Timeout as err_t:
+                res.rows.append(Row(name, "data mode (node rows, dbt macro)", None, None, None, None, f"timed out: {err_t}"))
+        finally:
+            b.con.execute("DETACH skl2sql")
+    res.facts["data-mode SQL bytes"] = f"{len(dsql):,}"
+    res.facts["inlined SQL bytes"] = f"{len(compiled.sql):,}"
+    for t in ("out_floor", "out_inline", "out_data"):
+        b.con.execute(f'DROP TABLE IF EXISTS "{t}"')
+    return res
+
+
 def _tree_case(name: str, make: Callable[[], Any]) -> Callable[[Bench], Result]:
     def run(b: Bench) -> Result:
         X, y = b.train(NUMERIC)

@@ -182,6 +182,9 @@ CASES: dict[str, Case] = {
     "dt_reg_diabetes": lambda: _fit(DecisionTreeRegressor(max_depth=8, random_state=0), "diabetes"),
     "dt_reg_diabetes_nan_trained": lambda: _fit(DecisionTreeRegressor(max_depth=6, random_state=0), "diabetes", True),
     "extra_tree_clf": lambda: _fit(ExtraTreeClassifier(random_state=0), "wine"),
+    # unpruned random splits: CASE nesting 15 > MAX_CASE_NESTING, so written flat (SQLite's
+    # parser would overflow on the nested form)
+    "extra_tree_reg_unpruned_flat": lambda: _fit(ExtraTreeRegressor(random_state=0), "diabetes"),
     "extra_tree_reg_nan_trained": lambda: _fit(ExtraTreeRegressor(max_depth=8, random_state=0), "diabetes", True),
     "rf_clf_wine": lambda: _fit(RandomForestClassifier(n_estimators=15, max_depth=5, random_state=0), "wine"),
     "rf_clf_iris_nan_trained": lambda: _fit(
@@ -292,3 +295,30 @@ def test_multi_output_refused() -> None:
     est = DecisionTreeRegressor(max_depth=2).fit(X, np.c_[y, y])
     with pytest.raises(skl2sql.UnsupportedEstimatorError, match="multiple outputs"):
         skl2sql.compile(est, table="t")
+
+
+def test_deep_trees_are_written_flat_and_shallow_ones_nested() -> None:
+    """The unpruned case above really takes the flat form (one WHEN per leaf), and the nesting
+    measure counts left turns only (right chains merge into one CASE)."""
+    from skl2sql.assemblers.tree_common import MAX_CASE_NESTING, case_nesting
+
+    deep, _ = CASES["extra_tree_reg_unpruned_flat"]()
+    t = deep.tree_
+    assert case_nesting(t.children_left, t.children_right) > MAX_CASE_NESTING
+    import re
+
+    depth = deepest = 0
+    for word in re.findall(r"\b(CASE|END)\b", skl2sql.compile(deep, table="t", dialect="sqlite").sql):
+        depth += 1 if word == "CASE" else -1
+        deepest = max(deepest, depth)
+    assert deepest <= 2  # the tree's one flat CASE inside the float32-range guard's CASE
+    # a right-leaning chain of 30 splits nests one level; a left-leaning one 30
+    n = 30
+    left = [-1] * (2 * n + 1)
+    right = [-1] * (2 * n + 1)
+    for i in range(n):  # node 2i splits; its right child 2i+1 is a leaf, its left child 2i+2 goes on
+        left[2 * i], right[2 * i] = 2 * i + 2, 2 * i + 1
+    assert case_nesting(left, right) == n
+    for i in range(n):  # mirrored: the chain continues on the right
+        left[2 * i], right[2 * i] = 2 * i + 1, 2 * i + 2
+    assert case_nesting(left, right) == 1

@@ -51,7 +51,7 @@ from ..ir import (
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import predict as predict_sub
 from .registry import register
-from .tree_common import route_left, tree_to_expr
+from .tree_common import route_left, tree_case
 from .trees import (
     float32_guard,
     guard_prediction,
@@ -186,7 +186,7 @@ def hist_tree_expr(
             cond = Compare("<", x, lit(-float(np.finfo(np.float64).max)))
         return route_left(x, cond, mgl)
 
-    return tree_to_expr(left, right, split, lambda n: lit(values[n]))
+    return tree_case(left, right, split, lambda n: lit(values[n]))
 
 
 def _hgb_known_categories(est: Any) -> dict[int, list[int]]:

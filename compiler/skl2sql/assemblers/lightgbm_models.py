@@ -28,7 +28,7 @@ Prediction semantics reproduced here (LightGBM ``tree.h`` and ``c_api.cpp``):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,7 @@ from ..ir import (
 )
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
-from .tree_common import route_left, tree_to_expr
+from .tree_common import flat_tree_expr, pin_casts, route_left, tree_case
 
 __all__ = [
     "K_ZERO_THRESHOLD",
@@ -277,15 +277,7 @@ def _tree_expr(tree: LgbTree, inputs: _Inputs) -> Expr:
     def leaf(n: int) -> Expr:
         return lit(tree.leaf_value[n - n_internal])
 
-    if tree_depth(left, right) > MAX_NESTED_DEPTH:
-        return flat_tree_expr(left, right, split, leaf)
-    return tree_to_expr(left, right, split, leaf)
-
-
-#: Trees deeper than this are written as one flat CASE (one WHEN per leaf) instead of nested
-#: CASEs: SQLite's parser stack overflows on about 25 nested CASEs, and LightGBM grows trees
-#: leaf-wise, so 31 leaves can be 30 levels deep.
-MAX_NESTED_DEPTH = 8
+    return tree_case(left, right, split, leaf)
 
 
 def tree_depth(left: Sequence[int], right: Sequence[int], root: int = 0) -> int:
@@ -299,28 +291,6 @@ def tree_depth(left: Sequence[int], right: Sequence[int], root: int = 0) -> int:
         else:
             stack.extend(((left[n], d + 1), (right[n], d + 1)))
     return best
-
-
-def flat_tree_expr(
-    left: Sequence[int], right: Sequence[int], split: Callable[[int], Expr], leaf: Callable[[int], Expr], root: int = 0
-) -> Expr:
-    """One CASE with a WHEN per leaf, leaves in left-first order.
-
-    A leaf's WHEN is the AND of the conditions where its path turns *left*: every right turn is
-    implied by the earlier WHENs having failed (the WHENs of a left subtree are exhaustive once
-    its condition holds), and a condition that is unknown (NULL) fails exactly like in a nested
-    CASE. The rightmost leaf is the ELSE."""
-    whens: list[tuple[Expr, Expr]] = []
-    stack: list[tuple[int, tuple[Expr, ...]]] = [(root, ())]
-    while stack:
-        n, conds = stack.pop()
-        if left[n] < 0:
-            whens.append((And(conds) if len(conds) > 1 else conds[0] if conds else lit(True), leaf(n)))
-            continue
-        stack.append((right[n], conds))
-        stack.append((left[n], (*conds, split(n))))
-    last = whens.pop()[1]
-    return Case(tuple(whens), last) if whens else last
 
 
 def sum_trees(tree_exprs: Sequence[Expr], ctx: Context, hint: str = "acc", start: Expr | None = None) -> Expr:
@@ -372,7 +342,7 @@ def raw_scores(model: LgbModel, features: Sequence[Feature], ctx: Context) -> li
             f"LightGBM model has {len(model.feature_names)} features, got {len(features)} input columns"
         )
     pandas_cats = _pandas_categories(model, names)
-    numeric = [f.expr if i in pandas_cats else ctx.number(f.expr) for i, f in enumerate(features)]
+    numeric = pin_casts([f.expr if i in pandas_cats else ctx.number(f.expr) for i, f in enumerate(features)], ctx)
     inputs = _Inputs(numeric=numeric, raw=[f.expr for f in features], pandas_categories=pandas_cats)
     k = model.num_tree_per_iteration
     n_iter = len(model.trees) // k

@@ -1,9 +1,12 @@
 """Shared pieces for every tree model (scikit-learn, LightGBM, XGBoost).
 
-- :func:`tree_to_expr` turns a binary tree (arrays of children) into one nested ``CASE``.
+- :func:`tree_to_expr` turns a binary tree (arrays of children) into one nested ``CASE``;
+  :func:`tree_case` picks it, or the flat :func:`flat_tree_expr` for trees whose nested form
+  would go deeper than engines parse (:data:`MAX_CASE_NESTING`).
 - :func:`route_left` writes a split condition with explicit NULL routing: SQL's ``NULL <= t`` is
   unknown and would silently take the ELSE branch, so a learned "missing goes left" becomes
   ``x <= t OR x IS NULL``.
+- :func:`pin_casts` casts each input once, in a pinned stage, not in every comparison.
 - :func:`float32_le_threshold` makes ``float32(x) <= t`` exact in double precision at compile
   time, so the SQL compares doubles and pays nothing for sklearn's float32 semantics.
 """
@@ -15,13 +18,19 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..ir import Case, Expr, IsNull, Or
+from ..ir import And, Case, Cast, Column, Expr, IsNull, Or, lit
+from ..program import Context, Stage
 
 __all__ = [
     "tree_to_expr",
+    "tree_case",
+    "flat_tree_expr",
+    "case_nesting",
+    "MAX_CASE_NESTING",
     "route_left",
     "float32_le_threshold",
     "float32_lt_threshold",
+    "pin_casts",
 ]
 
 _F32_MAX = float(np.finfo(np.float32).max)
@@ -75,6 +84,70 @@ def tree_to_expr(
     return built[root]
 
 
+#: Deepest CASE nesting a tree is written with; deeper trees are written flat. SQLite's parser
+#: stack overflows at 19 CASEs nested in THEN branches (measured on SQLite 3.40); 12 leaves room
+#: for the expressions around a tree.
+MAX_CASE_NESTING = 12
+
+
+def case_nesting(left: Sequence[int], right: Sequence[int], root: int = 0) -> int:
+    """How deep :func:`tree_to_expr` nests CASEs for this tree: a left subtree sits in its
+    parent's THEN (one level deeper), a right subtree is merged into the parent's CASE (the same
+    level), a leaf adds nothing. Computed without recursion."""
+    def is_leaf(n: int) -> bool:
+        return left[n] < 0 or left[n] == n
+
+    nest: dict[int, int] = {}
+    stack: list[tuple[int, bool]] = [(root, False)]
+    while stack:
+        n, expanded = stack.pop()
+        if is_leaf(n):
+            nest[n] = 0
+        elif not expanded:
+            stack.extend(((n, True), (int(right[n]), False), (int(left[n]), False)))
+        else:
+            nest[n] = max(1 + nest.pop(int(left[n])), max(1, nest.pop(int(right[n]))))
+    return nest[root]
+
+
+def tree_case(
+    left: Sequence[int],
+    right: Sequence[int],
+    split: Callable[[int], Expr],
+    leaf: Callable[[int], Expr],
+    root: int = 0,
+) -> Expr:
+    """The tree as nested CASEs (:func:`tree_to_expr`), or flat (:func:`flat_tree_expr`) when
+    nesting would exceed :data:`MAX_CASE_NESTING`. Both give the same value for every row; the
+    nested form evaluates one path, the flat one tests whole paths, so it is kept for the trees
+    that need it (deep, left-heavy trees, e.g. LightGBM's leaf-wise ones or unpruned forests)."""
+    if case_nesting(left, right, root) > MAX_CASE_NESTING:
+        return flat_tree_expr(left, right, split, leaf, root)
+    return tree_to_expr(left, right, split, leaf, root)
+
+
+def flat_tree_expr(
+    left: Sequence[int], right: Sequence[int], split: Callable[[int], Expr], leaf: Callable[[int], Expr], root: int = 0
+) -> Expr:
+    """One CASE with a WHEN per leaf, leaves in left-first order.
+
+    A leaf's WHEN is the AND of the conditions where its path turns *left*: every right turn is
+    implied by the earlier WHENs having failed (the WHENs of a left subtree are exhaustive once
+    its condition holds), and a condition that is unknown (NULL) fails exactly like in a nested
+    CASE. The rightmost leaf is the ELSE."""
+    whens: list[tuple[Expr, Expr]] = []
+    stack: list[tuple[int, tuple[Expr, ...]]] = [(root, ())]
+    while stack:
+        n, conds = stack.pop()
+        if left[n] < 0 or left[n] == n:
+            whens.append((And(conds) if len(conds) > 1 else conds[0] if conds else lit(True), leaf(n)))
+            continue
+        stack.append((right[n], conds))
+        stack.append((left[n], (*conds, split(n))))
+    last = whens.pop()[1]
+    return Case(tuple(whens), last) if whens else last
+
+
 def float32_le_threshold(t: float) -> float:
     """The double ``d`` with ``x <= d  <=>  float32(x) <= t`` for every double ``x``.
 
@@ -109,3 +182,18 @@ def float32_lt_threshold(s: float) -> float:
     if float(s32) != float(s):
         raise ValueError(f"{s!r} is not a float32 value")
     return float32_le_threshold(float(np.nextafter(s32, np.float32(-np.inf))))
+
+
+def pin_casts(xs: Sequence[Expr], ctx: Context) -> list[Expr]:
+    """``xs`` with every ``CAST(column AS DOUBLE)`` computed once, in a pinned stage. A tree
+    ensemble compares each feature thousands of times; repeating the cast in every comparison
+    makes the SQL larger and slower to plan (DuckDB's common-subexpression pass alone spent
+    seconds on a 300-tree LightGBM model) and to run."""
+    out = list(xs)
+    casts = [(i, x) for i, x in enumerate(out) if isinstance(x, Cast)]
+    if casts:
+        cols = [(ctx.fresh_name("x"), x) for _, x in casts]
+        ctx.stages.append(Stage(tuple(cols), pinned=True))
+        for (i, _), (name, _) in zip(casts, cols, strict=True):
+            out[i] = Column(name)
+    return out

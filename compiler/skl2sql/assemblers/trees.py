@@ -40,10 +40,10 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, argmax, div, lit, total
-from ..program import Context, Feature, Prediction, Stage, label_literal
+from ..ir import And, Case, Compare, Expr, IsNull, Not, Or, argmax, div, lit, total
+from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
-from .tree_common import float32_le_threshold, route_left, tree_to_expr
+from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
 
 __all__ = [
     "TREES_PER_STAGE",
@@ -104,17 +104,8 @@ def guard_prediction(p: Prediction, cond: Expr) -> Prediction:
 
 
 def tree_inputs(features: Sequence[Feature], ctx: Context) -> list[Expr]:
-    """The feature expressions as doubles. Input columns are cast once, in a pinned stage: a tree
-    ensemble compares each feature thousands of times, and repeating ``CAST(x AS DOUBLE)`` in
-    every comparison makes the SQL larger and slower to generate."""
-    xs = [ctx.number(f.expr) for f in features]
-    casts = [(i, x) for i, x in enumerate(xs) if isinstance(x, Cast)]
-    if casts:
-        cols = [(ctx.fresh_name("x"), x) for _, x in casts]
-        ctx.stages.append(Stage(tuple(cols), pinned=True))
-        for (i, _), (name, _) in zip(casts, cols, strict=True):
-            xs[i] = Column(name)
-    return xs
+    """The feature expressions as doubles, cast once (see :func:`pin_casts`)."""
+    return pin_casts([ctx.number(f.expr) for f in features], ctx)
 
 
 @functools.cache
@@ -183,7 +174,7 @@ def sklearn_tree_exprs(
         vals = vals[:, None]
     cols = [vals[:, j].tolist() for j in range(vals.shape[1])]
     return [
-        tree_to_expr(tree.children_left, tree.children_right, split, lambda n, c=c: lit(c[n]))  # type: ignore[misc]
+        tree_case(tree.children_left, tree.children_right, split, lambda n, c=c: lit(c[n]))  # type: ignore[misc]
         for c in cols
     ]
 
@@ -238,7 +229,7 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
     # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
     # more CASE with label leaves is cheaper than comparing k probability columns per row.
     labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
-    label = tree_to_expr(tree.children_left, tree.children_right, split, lambda n: labels[n])
+    label = tree_case(tree.children_left, tree.children_right, split, lambda n: labels[n])
     pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
     return guard_prediction(pred, float32_guard(xs, allow_null=True))
 

@@ -32,9 +32,9 @@ import numpy as np
 from ..errors import UnsupportedEstimatorError
 from ..ir import Case, Compare, Expr, IsNull, Not, argmax, lit, sigmoid, softmax, sub
 from ..program import Context, Feature, Prediction, label_literal
-from .lightgbm_models import MAX_NESTED_DEPTH, flat_tree_expr, sum_trees, tree_depth
+from .lightgbm_models import sum_trees
 from .registry import register
-from .tree_common import float32_lt_threshold, route_left, tree_to_expr
+from .tree_common import float32_lt_threshold, pin_casts, route_left, tree_case
 
 __all__ = ["XgbTree", "XgbModel", "parse_model_json", "xgb_prediction", "base_margins"]
 
@@ -164,9 +164,7 @@ def _tree_expr(tree: XgbTree, xs: Sequence[Expr]) -> Expr:
     def leaf(n: int) -> Expr:
         return lit(tree.condition[n])
 
-    if tree_depth(tree.left, tree.right) > MAX_NESTED_DEPTH:
-        return flat_tree_expr(tree.left, tree.right, split, leaf)
-    return tree_to_expr(tree.left, tree.right, split, leaf)
+    return tree_case(tree.left, tree.right, split, leaf)
 
 
 def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list[Expr]:
@@ -178,7 +176,7 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list
     if model.objective not in known:
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
     n_groups = max(model.num_class, 1) if model.objective in _MULTI else 1
-    xs = [ctx.number(f.expr) for f in features]
+    xs = pin_casts([ctx.number(f.expr) for f in features], ctx)
     starts = base_margins(model, n_groups)
     out: list[Expr] = []
     for g in range(n_groups):
