@@ -246,6 +246,9 @@ def test_tree_model_as_data_files(tmp_path: Path) -> None:
     assert "skl2sql.score_trees_from_nodes(" in macro and "allow_missing=true" in macro
     predict = (project / "models" / "skl2sql" / "forest" / "predict_forest.sql").read_text()
     assert 'ref("skl2sql_trees_forest")' in predict
+    # scoring models run the package's session settings first (PostgreSQL: JIT off)
+    log = (project / "models" / "skl2sql" / "forest" / "predict_forest_log.sql").read_text()
+    assert 'pre_hook="{{ skl2sql.scoring_session() }}"' in predict and "skl2sql.scoring_session()" in log
     # a second version keeps the first one's rows
     add_model(RandomForestClassifier(n_estimators=2, max_depth=2, random_state=1).fit(X, y), name="forest",
               project=project, input="stg_flowers", keep=["flower_id"], as_data=True)

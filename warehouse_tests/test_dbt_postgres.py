@@ -79,3 +79,10 @@ def test_new_version_scored_beside_old(scenario: Scenario) -> None:
 
 def test_registry_lists_every_version(scenario: Scenario) -> None:
     shared.test_registry_lists_every_version(scenario)
+
+
+def test_scoring_runs_with_jit_off(scenario: Scenario) -> None:
+    """The predict models' pre-hook switches PostgreSQL's JIT off for the scoring transaction
+    (dbt's debug log records every statement it runs)."""
+    log = (scenario.project / "logs" / "dbt.log").read_text(encoding="utf-8", errors="replace")
+    assert "set local jit = off" in log

@@ -120,6 +120,11 @@ _BINARY_COLLATION: dict[str, str] = {
 #: collations; SQL Server's ANSI padding), so a non-space sentinel is appended to both sides.
 _PAD_SPACE = frozenset({"mysql", "tsql"})
 
+#: Dialects whose 1-based array literals are indexed with IR lookups (the per-class values of a
+#: forest leaf). Measured on DuckDB and PostgreSQL; elsewhere the lookups' fallback (a CASE) is
+#: written, which every engine runs.
+_ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
+
 #: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
 #: Unicode (a plain literal is converted to the database code page).
 _NATIONAL_LITERALS = frozenset({"tsql"})
@@ -134,6 +139,7 @@ class DialectPolicy:
     ``pad_space``: ``=`` ignores trailing spaces, so both sides get a sentinel character appended.
     ``national_literals``: compared string literals are written ``N'...'``.
     ``cte_fence``: how each stage is kept from being flattened into its readers (see _CTE_FENCE).
+    ``array_lookup``: ``[v1, v2, ...][i]`` is written for IR lookups (see _ARRAY_LOOKUP).
     """
 
     name: str
@@ -144,6 +150,7 @@ class DialectPolicy:
     pad_space: bool = False
     national_literals: bool = False
     cte_fence: str | None = None
+    array_lookup: bool = False
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -175,6 +182,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         pad_space=key in _PAD_SPACE,
         national_literals=key in _NATIONAL_LITERALS,
         cte_fence=_CTE_FENCE.get(key),
+        array_lookup=key in _ARRAY_LOOKUP,
     )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "Case",
     "InList",
     "Cast",
+    "Lookup",
     "FUNCTIONS",
     "safe_exp",
     "greatest",
@@ -57,6 +58,7 @@ __all__ = [
     "is_trivial",
     "walk",
     "substitute",
+    "resolve_lookups",
 ]
 
 ArithOp = TypingLiteral["+", "-", "*", "/"]
@@ -166,7 +168,23 @@ class Cast:
     to: CastType
 
 
-Expr = Column | Literal | Arith | Sum | Func | Compare | And | Or | Not | IsNull | Case | InList | Cast
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """``values[index]`` for an integer ``index`` from 1 to ``len(values)``; NULL when ``index``
+    is NULL.
+
+    ``fallback`` is the same value written without an array (e.g. the tree's CASE with the values
+    at its leaves); dialects without array literals get it instead (:func:`resolve_lookups`), so
+    the two must agree on every row. Why: a random-forest classifier needs one value per class
+    from the same leaf; one CASE giving the leaf number plus a lookup per class evaluates each
+    tree once instead of once per class (measured ~1.5x faster for binary forests on DuckDB)."""
+
+    index: Expr
+    values: tuple[float, ...]
+    fallback: Expr | None
+
+
+Expr = Column | Literal | Arith | Sum | Func | Compare | And | Or | Not | IsNull | Case | InList | Cast | Lookup
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,6 +381,8 @@ def children(e: Expr) -> tuple[Expr, ...]:
         return (e.item,)
     if isinstance(e, InList):
         return (e.item, *e.values)
+    if isinstance(e, Lookup):
+        return (e.index,) if e.fallback is None else (e.index, e.fallback)
     if isinstance(e, Case):
         out: list[Expr] = []
         for c, v in e.whens:
@@ -415,4 +435,58 @@ def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
             tuple((substitute(c, mapping), substitute(v, mapping)) for c, v in e.whens),
             None if e.default is None else substitute(e.default, mapping),
         )
+    if isinstance(e, Lookup):
+        return Lookup(
+            substitute(e.index, mapping), e.values, None if e.fallback is None else substitute(e.fallback, mapping)
+        )
     raise TypeError(f"not an IR node: {e!r}")
+
+
+def resolve_lookups(e: Expr, arrays: bool) -> Expr:
+    """``e`` with every :class:`Lookup` made final for a dialect: kept, without its fallback,
+    when ``arrays`` (the dialect indexes array literals), else replaced by its fallback (which
+    then must exist). Subtrees without a Lookup are returned as they are, not copied."""
+    if isinstance(e, Lookup):
+        if arrays:
+            return e if e.fallback is None else Lookup(e.index, e.values, None)
+        if e.fallback is None:
+            raise ValueError("a Lookup without a fallback cannot be written without arrays")
+        return resolve_lookups(e.fallback, arrays)
+    if isinstance(e, (Column, Literal, InList)):
+        return e
+    if isinstance(e, Sum):
+        terms = tuple(resolve_lookups(t, arrays) for t in e.terms)
+        return e if all(a is b for a, b in zip(terms, e.terms, strict=True)) else Sum(terms)
+    if isinstance(e, Arith):
+        left, right = resolve_lookups(e.left, arrays), resolve_lookups(e.right, arrays)
+        return e if left is e.left and right is e.right else Arith(e.op, left, right)
+    if isinstance(e, Case):
+        whens = tuple((resolve_lookups(c, arrays), resolve_lookups(v, arrays)) for c, v in e.whens)
+        default = None if e.default is None else resolve_lookups(e.default, arrays)
+        same = default is e.default and all(
+            a[0] is b[0] and a[1] is b[1] for a, b in zip(whens, e.whens, strict=True)
+        )
+        return e if same else Case(whens, default)
+    if not any(isinstance(n, Lookup) for n in walk(e)):
+        return e
+    return _rebuild(e, tuple(resolve_lookups(c, arrays) for c in children(e)))
+
+
+def _rebuild(e: Expr, kids: tuple[Expr, ...]) -> Expr:
+    """``e`` with its children replaced (in :func:`children` order) -- the rare node kinds
+    :func:`resolve_lookups` does not rebuild itself."""
+    if isinstance(e, Func):
+        return Func(e.name, kids)
+    if isinstance(e, Compare):
+        return Compare(e.op, kids[0], kids[1])
+    if isinstance(e, And):
+        return And(kids)
+    if isinstance(e, Or):
+        return Or(kids)
+    if isinstance(e, Not):
+        return Not(kids[0])
+    if isinstance(e, IsNull):
+        return IsNull(kids[0])
+    if isinstance(e, Cast):
+        return Cast(kids[0], e.to)
+    raise TypeError(f"cannot rebuild {type(e).__name__}")

@@ -25,6 +25,7 @@ from .ir import (
     InList,
     IsNull,
     Literal,
+    Lookup,
     Not,
     Or,
     Sum,
@@ -134,6 +135,16 @@ def evaluate(e: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         return np.array([None if v is None else str(v) for v in item], dtype=object)
     if isinstance(e, Case):
         return _case(e, env, n)
+    if isinstance(e, Lookup):
+        idx = _as_float(evaluate(e.index, env, n))
+        table = np.asarray(e.values, dtype=np.float64)
+        ok = ~np.isnan(idx)
+        out = np.full(n, np.nan)
+        pos = idx[ok].astype(np.int64) - 1
+        if np.any((pos < 0) | (pos >= len(table))):
+            raise ValueError("Lookup index out of range")
+        out[ok] = table[pos]
+        return out
     raise TypeError(f"not an IR node: {e!r}")
 
 

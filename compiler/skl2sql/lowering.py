@@ -212,6 +212,15 @@ class _Lowerer:
             return exp.Not(this=exp.Paren(this=self.lower(e.item)))
         if isinstance(e, ir.IsNull):
             return exp.Is(this=_paren(self.lower(e.item)), expression=exp.Null())
+        if isinstance(e, ir.Lookup):
+            if e.fallback is not None or not self.policy.array_lookup:
+                raise Skl2SqlError("internal: a Lookup reached the lowering unresolved")
+            array: exp.Expression = exp.Array(
+                expressions=[self.literal(ir.Literal(float(v)), value_position=True) for v in e.values]
+            )
+            # offset=1: the index is already 1-based; without it sqlglot shifts an index whose
+            # type it can infer (an integer CASE) by the dialect's own offset
+            return exp.Bracket(this=array, expressions=[self.lower(e.index)], offset=1)
         if isinstance(e, ir.InList):
             if self.policy.binary_collation and any(isinstance(v.value, str) for v in e.values):
                 return exp.In(
@@ -360,11 +369,26 @@ def _fence(select: exp.Select, policy: DialectPolicy) -> exp.Select:
     return select
 
 
+def for_dialect(program: Program, policy: DialectPolicy) -> Program:
+    """``program`` with its :class:`~skl2sql.ir.Lookup` nodes resolved for ``policy`` (array
+    lookups, or their fallbacks), before liveness is computed: a fallback dialect then does not
+    compute the leaf numbers only the lookups would read."""
+    arrays = policy.array_lookup
+
+    def fix(e: ir.Expr) -> ir.Expr:
+        return ir.resolve_lookups(e, arrays)
+
+    stages = tuple(Stage(tuple((n, fix(e)) for n, e in st.columns), pinned=st.pinned) for st in program.stages)
+    outputs = tuple((n, fix(e)) for n, e in program.outputs)
+    return Program(program.inputs, stages, outputs)
+
+
 def build_select(
     program: Program, table: str, keep: Sequence[str], policy: DialectPolicy
 ) -> exp.Expression:
     """The whole model as one SELECT over ``table``: keep columns, then outputs."""
     lw = _Lowerer(policy)
+    program = for_dialect(program, policy)
     stages, outputs = plan(program)
     source: exp.Expression = parse_table(table, policy)
     # Liveness: which columns each stage must carry forward.
@@ -402,7 +426,7 @@ def build_select(
 def build_expressions(program: Program, policy: DialectPolicy) -> dict[str, exp.Expression]:
     """Each output as a bare expression over the input columns (no FROM)."""
     lw = _Lowerer(policy)
-    return {name: lw.value(e) for name, e in inline_all(program)}
+    return {name: lw.value(e) for name, e in inline_all(for_dialect(program, policy))}
 
 
 def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Not, Or, argmax, div, lit, total
+from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
@@ -52,6 +53,8 @@ __all__ = [
     "sklearn_tree_exprs",
     "tree_splits",
     "running_sum",
+    "LeafValues",
+    "sklearn_tree_leaves",
     "tree_inputs",
     "float32_guard",
     "guard_prediction",
@@ -179,25 +182,61 @@ def sklearn_tree_exprs(
     ]
 
 
+@dataclass(frozen=True)
+class LeafValues:
+    """A tree read once for several outputs: ``leaf`` gives the leaf's number (1..L, left to
+    right), ``values[j]`` the value of output ``j`` at each leaf, ``fallbacks[j]`` the same output
+    as a CASE with the values at its leaves (for dialects without array lookups)."""
+
+    leaf: Expr
+    values: tuple[tuple[float, ...], ...]
+    fallbacks: tuple[Expr, ...]
+
+    def lookups(self, leaf_column: Expr) -> list[Expr]:
+        return [Lookup(leaf_column, v, f) for v, f in zip(self.values, self.fallbacks, strict=True)]
+
+
+def sklearn_tree_leaves(
+    tree: Any, xs: Sequence[Expr], values: np.ndarray, split: Callable[[int], Expr] | None = None
+) -> LeafValues:
+    """The tree as a leaf number plus one value table per column of ``values`` (shape
+    ``(n_nodes, k)``); see :class:`LeafValues`."""
+    split = split or tree_splits(tree, xs)
+    vals = np.asarray(values, dtype=np.float64)
+    leaves = [n for n in range(int(tree.node_count)) if tree.children_left[n] < 0]
+    number = {n: i + 1 for i, n in enumerate(leaves)}
+    leaf = tree_case(tree.children_left, tree.children_right, split, lambda n: lit(number[n]))
+    tables = tuple(tuple(float(vals[n, j]) for n in leaves) for j in range(vals.shape[1]))
+    return LeafValues(leaf, tables, tuple(sklearn_tree_exprs(tree, xs, vals, split=split)))
+
+
 def running_sum(
-    per_tree: Sequence[Sequence[Expr]],
+    per_tree: Sequence[Sequence[Expr] | LeafValues],
     ctx: Context,
     start: Sequence[Expr] | None = None,
     hint: str = "acc",
 ) -> list[Expr]:
     """``start + t_1 + t_2 + ...`` per output column, added left to right in tree order (as
-    sklearn's accumulation loops do), in pinned stages of :data:`TREES_PER_STAGE` trees."""
+    sklearn's accumulation loops do), in pinned stages of :data:`TREES_PER_STAGE` trees.
+
+    A :class:`LeafValues` tree is read once per batch: its leaf numbers are a pinned stage before
+    the batch's sum, whose terms look the values up (dialects without arrays drop that stage and
+    write the per-output CASEs, as for plain expressions)."""
     if not per_tree:
         if start is None:
             raise ValueError("running_sum of nothing")
         return list(start)
-    k = len(per_tree[0])
+    first = per_tree[0]
+    k = len(first.values) if isinstance(first, LeafValues) else len(first)
     acc: list[Expr] | None = list(start) if start is not None else None
     for lo in range(0, len(per_tree), TREES_PER_STAGE):
         batch = per_tree[lo : lo + TREES_PER_STAGE]
+        read = [t for t in batch if isinstance(t, LeafValues)]
+        leaf_cols = iter(ctx.materialize([t.leaf for t in read], "leaf", pin=True) if read else [])
+        terms_of = [t.lookups(next(leaf_cols)) if isinstance(t, LeafValues) else list(t) for t in batch]
         sums = []
         for j in range(k):
-            terms = [t[j] for t in batch]
+            terms = [t[j] for t in terms_of]
             sums.append(total([acc[j], *terms]) if acc is not None else total(terms))
         acc = ctx.materialize(sums, hint, pin=True)
     assert acc is not None
@@ -225,7 +264,8 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
     xs = tree_inputs(features, ctx)
     proba = classifier_leaf_proba(tree, len(classes))
     split = tree_splits(tree, xs)
-    probs = sklearn_tree_exprs(tree, xs, proba, split=split)
+    read = sklearn_tree_leaves(tree, xs, proba, split=split)
+    probs = read.lookups(ctx.materialize([read.leaf], "leaf")[0])
     # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
     # more CASE with label leaves is cheaper than comparing k probability columns per row.
     labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
@@ -237,10 +277,10 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
 def forest_proba(est: Any, estimators: Sequence[Any], xs_for: Any, ctx: Context, n_classes: int) -> list[Expr]:
     """Mean of per-tree ``predict_proba`` over ``estimators`` (classifier trees), sklearn's order:
     sum tree by tree, then divide by the number of trees."""
-    per_tree = []
+    per_tree: list[Sequence[Expr] | LeafValues] = []
     for i, t in enumerate(estimators):
         check_single_output(est, t.tree_)
-        per_tree.append(sklearn_tree_exprs(t.tree_, xs_for(i), classifier_leaf_proba(t.tree_, n_classes)))
+        per_tree.append(sklearn_tree_leaves(t.tree_, xs_for(i), classifier_leaf_proba(t.tree_, n_classes)))
     sums = running_sum(per_tree, ctx)
     n = float(len(estimators))
     return [div(s, lit(n)) for s in sums]

@@ -304,10 +304,15 @@ def _depends_on(param_seeds: Sequence[str]) -> str:
     return "".join(f"-- depends_on: {{{{ ref({jinja_literal(seed)}) }}}}\n" for seed in param_seeds)
 
 
+#: Scoring models run the package's session settings first (PostgreSQL: JIT off; see the macro).
+_SESSION_CONFIG = '{{ config(pre_hook="{{ skl2sql.scoring_session() }}") }}\n'
+
+
 def _predict_sql(name: str, input_jinja: str, param_seeds: Sequence[str]) -> str:
     return (
         HEADER_SQL
         + f"{{#- every row of the input scored by model {name}; materialization set in dbt_project.yml -#}}\n"
+        + _SESSION_CONFIG
         + _depends_on(param_seeds)
         + f"{{{{ score_{name}({input_jinja}) }}}}\n"
     )
@@ -325,7 +330,8 @@ def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str
         HEADER_SQL
         + f"{{#- append-only log of model {name}: rows not yet scored by the active version, keyed by "
         + f"({', '.join(keep)}, model_version) -#}}\n"
-        + '{{ config(materialized="incremental", on_schema_change="append_new_columns") }}\n'
+        + '{{ config(materialized="incremental", on_schema_change="append_new_columns", '
+        + 'pre_hook="{{ skl2sql.scoring_session() }}") }}\n'
         + _depends_on(param_seeds)
         + f"{{%- set version = score_{name}_version() %}}\n"
         + "with skl2sql_new_rows as (\n"
