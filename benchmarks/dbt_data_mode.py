@@ -34,7 +34,7 @@ def _release_duckdb() -> None:
 def _dbt(project: Path, *args: str) -> None:
     from dbt.cli.main import dbtRunner
 
-    cli = [*args, "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"]
+    cli = [*args, "--project-dir", str(project), "--profiles-dir", str(project), "--log-level", "none"]
     try:
         result = dbtRunner().invoke(cli)
     finally:
