@@ -248,7 +248,10 @@ def test_emit_and_reparse(case: str, dialect: str) -> None:
     assert list(exprs) == compiled.outputs
     for name, text in exprs.items():
         node = sqlglot.parse_one(text, read=dialect)
-        assert node.sql(dialect=dialect) == text, f"{dialect} expression {name} does not round-trip"
+        # sqlglot re-renders a re-parsed array index that it types as an integer with a no-op
+        # "+ 0" (its index-offset shift by zero); only that difference is tolerated
+        again = node.sql(dialect=dialect).replace(" + 0]", "]")
+        assert again == text, f"{dialect} expression {name} does not round-trip"
 
 
 @pytest.mark.parametrize("case", _registered_cases())

@@ -298,27 +298,33 @@ def test_multi_output_refused() -> None:
 
 
 def test_deep_trees_are_written_flat_and_shallow_ones_nested() -> None:
-    """The unpruned case above really takes the flat form (one WHEN per leaf), and the nesting
-    measure counts left turns only (right chains merge into one CASE)."""
-    from skl2sql.assemblers.tree_common import MAX_CASE_NESTING, case_nesting
-
-    deep, _ = CASES["extra_tree_reg_unpruned_flat"]()
-    t = deep.tree_
-    assert case_nesting(t.children_left, t.children_right) > MAX_CASE_NESTING
+    """A tree that would nest deeper than MAX_CASE_NESTING is one flat CASE; the nesting measure
+    counts left turns only (right chains merge into one CASE); the unpruned case above stays
+    within the limit however it is written (SQLite parses it in the parity matrix)."""
     import re
 
-    depth = deepest = 0
-    for word in re.findall(r"\b(CASE|END)\b", skl2sql.compile(deep, table="t", dialect="sqlite").sql):
-        depth += 1 if word == "CASE" else -1
-        deepest = max(deepest, depth)
-    assert deepest <= 2  # the tree's one flat CASE inside the float32-range guard's CASE
-    # a right-leaning chain of 30 splits nests one level; a left-leaning one 30
+    from skl2sql.assemblers.tree_common import MAX_CASE_NESTING, case_nesting, tree_case
+    from skl2sql.ir import Column, Compare, lit
+
+    def deepest_case(sql: str) -> int:
+        depth = best = 0
+        for word in re.findall(r"\b(CASE|END)\b", sql):
+            depth += 1 if word == "CASE" else -1
+            best = max(best, depth)
+        return best
+
+    deep, _ = CASES["extra_tree_reg_unpruned_flat"]()
+    assert deepest_case(skl2sql.compile(deep, table="t", dialect="sqlite").sql) <= MAX_CASE_NESTING + 1
     n = 30
     left = [-1] * (2 * n + 1)
     right = [-1] * (2 * n + 1)
     for i in range(n):  # node 2i splits; its right child 2i+1 is a leaf, its left child 2i+2 goes on
         left[2 * i], right[2 * i] = 2 * i + 2, 2 * i + 1
     assert case_nesting(left, right) == n
+    flat = tree_case(left, right, lambda k: Compare("<=", Column("x"), lit(float(k))), lambda k: lit(float(k)))
+    assert deepest_case(skl2sql.lowering.render(
+        skl2sql.lowering.lower_expr(flat, skl2sql.dialects.resolve_dialect("sqlite")),
+        skl2sql.dialects.resolve_dialect("sqlite"))) == 1
     for i in range(n):  # mirrored: the chain continues on the right
         left[2 * i], right[2 * i] = 2 * i + 1, 2 * i + 2
     assert case_nesting(left, right) == 1

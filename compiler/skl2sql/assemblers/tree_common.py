@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..ir import And, Case, Cast, Column, Expr, IsNull, Or, lit
+from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Literal, Or, lit
 from ..program import Context, Stage
 
 __all__ = [
@@ -110,6 +110,25 @@ def case_nesting(left: Sequence[int], right: Sequence[int], root: int = 0) -> in
     return nest[root]
 
 
+def _as_right_turn(cond: Expr) -> Expr | None:
+    """``x > t`` for a split written ``x <= t OR x IS NULL`` (missing goes left), else None.
+
+    With the children swapped, ``CASE WHEN x > t THEN <right> ELSE <left> END`` routes every row
+    the same way: a non-NULL ``x`` goes right exactly when ``x <= t`` is false (also for a NaN
+    value, which PostgreSQL and DuckDB order above every number), and a NULL makes ``x > t``
+    unknown, so it takes the ELSE: left. One comparison instead of an OR (about 20 bytes per
+    such split, which is every other split of a scikit-learn tree)."""
+    if not (isinstance(cond, Or) and len(cond.items) == 2):
+        return None
+    le, null = cond.items
+    if (
+        isinstance(le, Compare) and le.op == "<=" and isinstance(null, IsNull)
+        and null.item == le.left and isinstance(le.right, Literal)
+    ):
+        return Compare(">", le.left, le.right)
+    return None
+
+
 def tree_case(
     left: Sequence[int],
     right: Sequence[int],
@@ -120,10 +139,30 @@ def tree_case(
     """The tree as nested CASEs (:func:`tree_to_expr`), or flat (:func:`flat_tree_expr`) when
     nesting would exceed :data:`MAX_CASE_NESTING`. Both give the same value for every row; the
     nested form evaluates one path, the flat one tests whole paths, so it is kept for the trees
-    that need it (deep, left-heavy trees, e.g. LightGBM's leaf-wise ones or unpruned forests)."""
-    if case_nesting(left, right, root) > MAX_CASE_NESTING:
-        return flat_tree_expr(left, right, split, leaf, root)
-    return tree_to_expr(left, right, split, leaf, root)
+    that need it (deep, left-heavy trees, e.g. LightGBM's leaf-wise ones or unpruned forests).
+
+    Splits whose missing values go left are written as right turns (:func:`_as_right_turn`):
+    the THEN branch is then the right child, and the nesting is counted on the branches as
+    written."""
+    first = list(left)
+    second = list(right)
+    conds: dict[int, Expr] = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if left[n] < 0 or left[n] == n:
+            continue
+        cond = split(n)
+        turned = _as_right_turn(cond)
+        if turned is not None:
+            cond = turned
+            first[n], second[n] = int(right[n]), int(left[n])
+        conds[n] = cond
+        stack.extend((int(left[n]), int(right[n])))
+    written = conds.__getitem__
+    if case_nesting(first, second, root) > MAX_CASE_NESTING:
+        return flat_tree_expr(first, second, written, leaf, root)
+    return tree_to_expr(first, second, written, leaf, root)
 
 
 def flat_tree_expr(

@@ -265,7 +265,7 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
     proba = classifier_leaf_proba(tree, len(classes))
     split = tree_splits(tree, xs)
     read = sklearn_tree_leaves(tree, xs, proba, split=split)
-    probs = read.lookups(ctx.materialize([read.leaf], "leaf")[0])
+    probs = read.lookups(ctx.materialize([read.leaf], "leaf", pin=True)[0])
     # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
     # more CASE with label leaves is cheaper than comparing k probability columns per row.
     labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
