@@ -29,9 +29,11 @@ with skl2sql_in as materialized (
         {%- for c in keep %}
         {{ q(c) }},
         {%- endfor %}
+        {%- set xs = [] %}
         {%- for f in features %}
-        cast({{ q(f) }} as {{ dbl }}) as skl2sql_x_{{ loop.index0 }},
+        {%- do xs.append("cast(" ~ q(f) ~ " as " ~ dbl ~ ")") %}
         {%- endfor %}
+        {{ skl2sql.tree_feature_array(xs) }} as skl2sql_xs,
         case when
         {%- for f in features %}
             {% if allow_missing %}({{ q(f) }} is null or ({% endif %}cast({{ q(f) }} as {{ dbl }}) > -{{ limit }} and cast({{ q(f) }} as {{ dbl }}) < {{ limit }}{% if allow_missing %})){% endif %}{{ " and" if not loop.last }}
@@ -46,7 +48,7 @@ skl2sql_split as (
         {{ q("node") }} as skl2sql_node,
         case {{ q("feature") }}
         {%- for f in features %}
-            when {{ skl2sql.sql_literal(f) }} then {{ loop.index0 }}
+            when {{ skl2sql.sql_literal(f) }} then {{ loop.index }}
         {%- endfor %}
         end as skl2sql_f,
         {{ q("threshold") }} as skl2sql_threshold,
@@ -70,15 +72,12 @@ skl2sql_start as (
     where {{ q("model_version") }} = {{ v }} and {{ q("tree") }} = -1
 ),
 skl2sql_walk_0 as (
-    select skl2sql_in.skl2sql_row, skl2sql_t.skl2sql_tree, 0 as skl2sql_node
-        {%- for f in features %}, skl2sql_in.skl2sql_x_{{ loop.index0 }}{% endfor %}
+    select skl2sql_in.skl2sql_row, skl2sql_t.skl2sql_tree, 0 as skl2sql_node, skl2sql_in.skl2sql_xs
     from skl2sql_in
     cross join (select distinct skl2sql_tree from skl2sql_leaf) as skl2sql_t
 ),
 {%- for d in range(1, shape.depth + 1) %}
-{%- set xv -%}
-case skl2sql_s.skl2sql_f{% for f in features %} when {{ loop.index0 }} then skl2sql_w.skl2sql_x_{{ loop.index0 }}{% endfor %} end
-{%- endset %}
+{%- set xv = skl2sql.tree_feature_item("skl2sql_w.skl2sql_xs", "skl2sql_s.skl2sql_f") %}
 skl2sql_walk_{{ d }} as (
     select skl2sql_w.skl2sql_row, skl2sql_w.skl2sql_tree,
         case
@@ -87,9 +86,7 @@ skl2sql_walk_{{ d }} as (
             when {{ xv }} is null and skl2sql_s.skl2sql_missing_left = 1 then skl2sql_s.skl2sql_left
             else skl2sql_s.skl2sql_right
         end as skl2sql_node
-        {%- if not loop.last %}
-        {%- for f in features %}, skl2sql_w.skl2sql_x_{{ loop.index0 }}{% endfor %}
-        {%- endif %}
+        {%- if not loop.last %}, skl2sql_w.skl2sql_xs{% endif %}
     from skl2sql_walk_{{ d - 1 }} as skl2sql_w
     left join skl2sql_split as skl2sql_s
         on skl2sql_s.skl2sql_tree = skl2sql_w.skl2sql_tree and skl2sql_s.skl2sql_node = skl2sql_w.skl2sql_node
