@@ -320,6 +320,20 @@ def logistic(b: Bench) -> Result:
     return duckdb_methods(b, "logistic (scaler + one-hot)", model, cols)
 
 
+def _inline_baseline(b: Bench, name: str, model: Any) -> tuple[Result, float, float, np.ndarray, Any]:
+    """The rows a data-mode case compares against: the scan floor and the same model compiled
+    to SQL with its constants inlined (numeric columns)."""
+    res = Result(name)
+    floor = timed_sql(b, _ctas("out_floor", scan_floor_sql(NUMERIC)))
+    res.rows.append(Row(name, "scan floor", floor, 1.0, None))
+    want = _positive_proba(model, b.frame[NUMERIC])
+    compiled = skl2sql.compile(model, table="input", dialect="duckdb", keep=["id"])
+    inline = timed_sql(b, _ctas("out_inline", compiled.sql))
+    err = max_abs_diff(_fetch_column(b, "out_inline", "probability_1"), want)
+    res.rows.append(Row(name, "skl2sql SQL (constants inlined)", inline, inline / floor, 1.0, err))
+    return res, floor, inline, want, compiled
+
+
 @case("logistic_data_mode", {"Pipeline", "StandardScaler", "LogisticRegression"})
 def logistic_data_mode(b: Bench) -> Result:
     """Model as data (weights in a table, skl2sql.dbt.data_mode_sql) vs constants inlined in SQL."""
@@ -331,14 +345,7 @@ def logistic_data_mode(b: Bench) -> Result:
         return res
     name = "logistic data mode (numeric)"
     model = _logistic_numeric(b)
-    res = Result(name)
-    floor = timed_sql(b, _ctas("out_floor", scan_floor_sql(NUMERIC)))
-    res.rows.append(Row(name, "scan floor", floor, 1.0, None))
-    want = _positive_proba(model, b.frame[NUMERIC])
-    compiled = skl2sql.compile(model, table="input", dialect="duckdb", keep=["id"])
-    inline = timed_sql(b, _ctas("out_inline", compiled.sql))
-    err = max_abs_diff(_fetch_column(b, "out_inline", "probability_1"), want)
-    res.rows.append(Row(name, "skl2sql SQL (constants inlined)", inline, inline / floor, 1.0, err))
+    res, floor, inline, want, compiled = _inline_baseline(b, name, model)
 
     spec = linear_weights(model)
     b.con.execute(
@@ -370,14 +377,7 @@ def forest_data_mode(b: Bench) -> Result:
     name = "forest 20x6 data mode"
     X, y = b.train(NUMERIC)
     model = RandomForestClassifier(n_estimators=20, max_depth=6, random_state=0, n_jobs=1).fit(X, y)
-    res = Result(name)
-    floor = timed_sql(b, _ctas("out_floor", scan_floor_sql(NUMERIC)))
-    res.rows.append(Row(name, "scan floor", floor, 1.0, None))
-    want = _positive_proba(model, b.frame[NUMERIC])
-    compiled = skl2sql.compile(model, table="input", dialect="duckdb", keep=["id"])
-    inline = timed_sql(b, _ctas("out_inline", compiled.sql))
-    err = max_abs_diff(_fetch_column(b, "out_inline", "probability_1"), want)
-    res.rows.append(Row(name, "skl2sql SQL (constants inlined)", inline, inline / floor, 1.0, err))
+    res, floor, inline, want, compiled = _inline_baseline(b, name, model)
     with tempfile.TemporaryDirectory() as tmp:
         dsql, db = compiled_data_mode_sql(model, "forest", Path(tmp))
         b.con.execute(f"ATTACH '{db}' AS skl2sql")
