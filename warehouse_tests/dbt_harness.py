@@ -186,7 +186,7 @@ SELECT = ("--select", "package:skl2sql_project", "skl2sql_models")
 
 #: Tree models the scenario stores as data (prediction views).
 TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_gb_data", "predict_gb_multi_data",
-                    "predict_gb_reg_data")
+                    "predict_gb_reg_data", "predict_hgb_data", "predict_hgb_poisson_data")
 
 
 class Scenario:
@@ -220,6 +220,8 @@ class Scenario:
         from sklearn.ensemble import (
             GradientBoostingClassifier,
             GradientBoostingRegressor,
+            HistGradientBoostingClassifier,
+            HistGradientBoostingRegressor,
             RandomForestClassifier,
             RandomForestRegressor,
         )
@@ -231,6 +233,8 @@ class Scenario:
         self.gb = GradientBoostingClassifier(n_estimators=15, max_depth=3, random_state=0).fit(self.X, self.y)
         self.gb_multi = GradientBoostingClassifier(n_estimators=8, max_depth=2, random_state=0).fit(self.Xi, self.yi)
         self.gb_reg = GradientBoostingRegressor(n_estimators=10, loss="huber", random_state=0).fit(self.X, self.y.astype(float))
+        self.hgb = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(gaps, self.yi > 0)
+        self.hgb_poisson = HistGradientBoostingRegressor(max_iter=10, loss="poisson").fit(gaps, self.yi + 1.0)
 
     def add(self, name: str, model: Any, input_name: str, keep: str, **kw: Any) -> str:
         from skl2sql.dbt import add_model
@@ -263,6 +267,8 @@ class Scenario:
         self.add("gb_data", self.gb, "stg_customers", "customer_id", as_data=True)
         self.add("gb_multi_data", self.gb_multi, "stg_flowers", "flower_id", as_data=True)
         self.add("gb_reg_data", self.gb_reg, "stg_customers", "customer_id", as_data=True)
+        self.add("hgb_data", self.hgb, "stg_flowers_gaps", "flower_id", as_data=True)
+        self.add("hgb_poisson_data", self.hgb_poisson, "stg_flowers_gaps", "flower_id", as_data=True)
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",

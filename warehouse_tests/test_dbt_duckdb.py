@@ -54,7 +54,8 @@ def test_model_as_data_matches_sklearn(scenario: Scenario) -> None:
 
 
 def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
-    """Forests (with NULLs and rows at split thresholds) and gradient boosting stored as node rows."""
+    """Forests and HistGradientBoosting (with NULLs and rows at split thresholds) and gradient
+    boosting stored as node rows."""
     s = scenario
     iris3 = ["prediction", "probability_0", "probability_1", "probability_2"]
     assert_matches(s.snapshots["b1:predict_forest_data"], s.forest, s.Xg, "flower_id", iris3)
@@ -62,6 +63,8 @@ def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
     assert_matches(s.snapshots["b1:predict_gb_data"], s.gb, s.X, "customer_id", ["prediction", "probability_0", "probability_1"])
     assert_matches(s.snapshots["b1:predict_gb_multi_data"], s.gb_multi, s.Xi, "flower_id", iris3)
     assert_matches(s.snapshots["b1:predict_gb_reg_data"], s.gb_reg, s.X, "customer_id", ["prediction"])
+    assert_matches(s.snapshots["b1:predict_hgb_data"], s.hgb, s.Xg, "flower_id", ["prediction", "probability_False", "probability_True"])
+    assert_matches(s.snapshots["b1:predict_hgb_poisson_data"], s.hgb_poisson, s.Xg, "flower_id", ["prediction"])
     assert len(s.snapshots["b1:predict_forest_data"]["flower_id"]) == len(s.Xg)
 
 

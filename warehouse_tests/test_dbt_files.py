@@ -178,6 +178,8 @@ def _tree_cases() -> list[tuple[str, object, pd.DataFrame]]:
         ExtraTreesClassifier,
         GradientBoostingClassifier,
         GradientBoostingRegressor,
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
         RandomForestClassifier,
         RandomForestRegressor,
     )
@@ -196,6 +198,9 @@ def _tree_cases() -> list[tuple[str, object, pd.DataFrame]]:
         ("gb_exponential", GradientBoostingClassifier(n_estimators=6, loss="exponential", random_state=0).fit(Xc, yc), Xc),
         ("gb_multi", GradientBoostingClassifier(n_estimators=4, random_state=0).fit(X, y), X),
         ("gb_quantile", GradientBoostingRegressor(n_estimators=5, loss="quantile", alpha=0.3, random_state=0).fit(Xc, yc), Xc),
+        ("hgb_multi_nan", HistGradientBoostingClassifier(max_iter=8, random_state=0).fit(Xg, y), Xg),
+        ("hgb_binary_nan", HistGradientBoostingClassifier(max_iter=8, random_state=0).fit(Xg, y > 0), Xg),
+        ("hgb_poisson_nan", HistGradientBoostingRegressor(max_iter=8, loss="poisson").fit(Xg, y + 1.0), Xg),
     ]
 
 
@@ -211,6 +216,9 @@ def test_tree_rows_reproduce_sklearn_bit_for_bit(case: tuple[str, object, pd.Dat
     if spec.task.startswith("mean"):
         got = scores / spec.n_trees
         want = model.predict_proba(X) if spec.task == "mean_classifier" else model.predict(X)[:, None]  # type: ignore[attr-defined]
+    elif hasattr(model, "_raw_predict") and "Hist" in type(model).__name__:
+        got = scores
+        want = model._raw_predict(X.to_numpy(dtype=np.float64))  # type: ignore[attr-defined]
     else:
         got = scores
         want = model.decision_function(X) if hasattr(model, "decision_function") else model.predict(X)  # type: ignore[attr-defined]
@@ -223,8 +231,9 @@ def test_tree_rows_refuse_what_they_cannot_store(tmp_path: Path) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     X, y = customers()
-    model = HistGradientBoostingClassifier(max_iter=3).fit(X, y)
-    with pytest.raises(UnsupportedEstimatorError, match="--as-data.*GradientBoostingClassifier/Regressor"):
+    X = X.assign(segment=np.where(y == 1, "a", "b"))
+    model = HistGradientBoostingClassifier(max_iter=3, categorical_features=["segment"]).fit(X, y)
+    with pytest.raises(UnsupportedEstimatorError, match="--as-data.*categorical features"):
         add_model(model, name="m", project=_project(tmp_path), input="stg", keep=["id"], as_data=True)
 
 

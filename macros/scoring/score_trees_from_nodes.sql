@@ -7,15 +7,17 @@
     left when x <= threshold (thresholds are stored as the float64 boundary of scikit-learn's
     float32 comparison), or when x is NULL and missing_left = 1.
     task: mean_regression, mean_classifier (forests and single trees: sum / number of trees),
-    regression, logistic, exponential, softmax (gradient boosting).
-    allow_missing: false for models that refuse NaN (their outputs are NULL for such rows); rows
-    outside float32 range give NULL outputs, as scikit-learn refuses them. -#}
-{% macro score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing) -%}
-    {{ return(adapter.dispatch('score_trees_from_nodes', 'skl2sql')(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing)) }}
+    regression, exp_regression (log link), logistic (label where raw >= 0), logistic_strict
+    (label where raw > 0), exponential, softmax (gradient boosting).
+    allow_missing: false for models that refuse NaN (their outputs are NULL for such rows).
+    float32_range: rows outside float32 range give NULL outputs, as scikit-learn's float32 trees
+    refuse them (false for HistGradientBoosting, which works in float64). -#}
+{% macro score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range=true) -%}
+    {{ return(adapter.dispatch('score_trees_from_nodes', 'skl2sql')(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range)) }}
 {%- endmacro %}
 
-{% macro default__score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing) -%}
-{%- if task not in ("mean_regression", "mean_classifier", "regression", "logistic", "exponential", "softmax") -%}
+{% macro default__score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range=true) -%}
+{%- if task not in ("mean_regression", "mean_classifier", "regression", "exp_regression", "logistic", "logistic_strict", "exponential", "softmax") -%}
     {{ exceptions.raise_compiler_error("skl2sql.score_trees_from_nodes: unknown task '" ~ task ~ "'") }}
 {%- endif -%}
 {%- set n_scores = (classes | length) if task in ("mean_classifier", "softmax") else 1 -%}
@@ -34,11 +36,19 @@ with skl2sql_in as materialized (
         {%- do xs.append("cast(" ~ q(f) ~ " as " ~ dbl ~ ")") %}
         {%- endfor %}
         {{ skl2sql.tree_feature_array(xs) }} as skl2sql_xs,
+        {%- if float32_range or not allow_missing %}
         case when
         {%- for f in features %}
+            {%- if float32_range %}
             {% if allow_missing %}({{ q(f) }} is null or ({% endif %}cast({{ q(f) }} as {{ dbl }}) > -{{ limit }} and cast({{ q(f) }} as {{ dbl }}) < {{ limit }}{% if allow_missing %})){% endif %}{{ " and" if not loop.last }}
+            {%- else %}
+            {{ q(f) }} is not null{{ " and" if not loop.last }}
+            {%- endif %}
         {%- endfor %}
         then 1 else 0 end as skl2sql_ok,
+        {%- else %}
+        1 as skl2sql_ok,
+        {%- endif %}
         row_number() over () as skl2sql_row
     from {{ relation }}
 ),
@@ -136,14 +146,18 @@ select
     {%- endfor %}
     {%- endif %}
 from skl2sql_p
-{%- elif task == "regression" %}
+{%- elif task in ("regression", "exp_regression") %}
 select
     {%- for c in keep %}
     {{ q(c) }},
     {%- endfor %}
+    {%- if task == "exp_regression" %}
+    case when skl2sql_ok = 1 then {{ skl2sql.safe_exp("skl2sql_z_0") }} end as {{ q(outputs[0]) }}
+    {%- else %}
     case when skl2sql_ok = 1 then skl2sql_z_0 end as {{ q(outputs[0]) }}
+    {%- endif %}
 from skl2sql_z
-{%- elif task in ("logistic", "exponential") %},
+{%- elif task in ("logistic", "logistic_strict", "exponential") %},
 skl2sql_p as (
     select skl2sql_z.*,
         case when skl2sql_ok = 1 then {{ skl2sql.sigmoid(("2 * skl2sql_z_0") if task == "exponential" else "skl2sql_z_0") }} end as skl2sql_p1
@@ -153,9 +167,10 @@ select
     {%- for c in keep %}
     {{ q(c) }},
     {%- endfor %}
+    {%- set strict = task == "logistic_strict" %}
     case
-        when skl2sql_ok = 1 and skl2sql_z_0 >= 0 then {{ skl2sql.sql_literal(classes[1]) }}
-        when skl2sql_ok = 1 and skl2sql_z_0 < 0 then {{ skl2sql.sql_literal(classes[0]) }}
+        when skl2sql_ok = 1 and skl2sql_z_0 {{ ">" if strict else ">=" }} 0 then {{ skl2sql.sql_literal(classes[1]) }}
+        when skl2sql_ok = 1 and skl2sql_z_0 {{ "<=" if strict else "<" }} 0 then {{ skl2sql.sql_literal(classes[0]) }}
     end as {{ q(outputs[0]) }},
     1 - skl2sql_p1 as {{ q(outputs[1]) }},
     skl2sql_p1 as {{ q(outputs[2]) }}

@@ -257,6 +257,8 @@ def _data_macro_sql(name: str, version: str, spec: LinearWeights | TreeNodes, ke
     if isinstance(spec, TreeNodes):
         generic = "score_trees_from_nodes"
         args.append(f"allow_missing={jinja_literal(spec.allow_missing)}")
+        if not spec.float32_range:
+            args.append("float32_range=false")
     else:
         generic = "score_linear_from_weights"
     return (

@@ -54,20 +54,28 @@ TREE_DATA_ESTIMATORS: tuple[str, ...] = (
     "DecisionTreeClassifier/Regressor", "ExtraTreeClassifier/Regressor",
     "RandomForestClassifier/Regressor", "ExtraTreesClassifier/Regressor",
     "GradientBoostingClassifier/Regressor",
+    "HistGradientBoostingClassifier/Regressor (numeric features)",
 )
 
 #: How scores become outputs: ``mean_regression`` / ``mean_classifier`` (forests: sum / number of
 #: trees, label = first largest probability), ``regression`` (boosting: the raw score),
-#: ``logistic`` / ``exponential`` (binary boosting: sigmoid(raw) or sigmoid(2 raw), label =
-#: classes[1] where raw >= 0), ``softmax`` (multiclass boosting, label = first largest raw score).
-TREE_TASKS: tuple[str, ...] = ("mean_regression", "mean_classifier", "regression", "logistic", "exponential", "softmax")
+#: ``exp_regression`` (HistGradientBoosting with a log link: exp(raw)), ``logistic`` /
+#: ``exponential`` (binary GradientBoosting: sigmoid(raw) or sigmoid(2 raw), label = classes[1]
+#: where raw >= 0), ``logistic_strict`` (binary HistGradientBoosting: label classes[1] where
+#: raw > 0), ``softmax`` (multiclass boosting, label = first largest raw score).
+TREE_TASKS: tuple[str, ...] = (
+    "mean_regression", "mean_classifier", "regression", "exp_regression", "logistic", "logistic_strict",
+    "exponential", "softmax",
+)
 
 
 @dataclass(frozen=True)
 class TreeNodes:
     """A tree model as data (see module docs). ``nodes`` rows follow :data:`TREE_COLUMNS` without
-    ``model_version``; ``allow_missing``: NULL inputs are routed (forests, single trees) rather
-    than refused (gradient boosting refuses NaN, so its outputs are NULL)."""
+    ``model_version``; ``allow_missing``: NULL inputs are routed (forests, single trees,
+    HistGradientBoosting) rather than refused (GradientBoosting refuses NaN, so its outputs are
+    NULL); ``float32_range``: rows outside float32 range give NULL outputs (scikit-learn's
+    float32 trees refuse them; HistGradientBoosting works in float64 and takes them)."""
 
     task: str
     features: tuple[str, ...]
@@ -76,6 +84,7 @@ class TreeNodes:
     n_scores: int
     allow_missing: bool
     nodes: tuple[tuple[Any, ...], ...]
+    float32_range: bool = True
 
     @property
     def n_trees(self) -> int:
@@ -127,6 +136,8 @@ def is_tree_model(estimator: Any) -> bool:
         ExtraTreesRegressor,
         GradientBoostingClassifier,
         GradientBoostingRegressor,
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
         RandomForestClassifier,
         RandomForestRegressor,
     )
@@ -136,6 +147,7 @@ def is_tree_model(estimator: Any) -> bool:
         DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor,
         RandomForestClassifier, RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
         GradientBoostingClassifier, GradientBoostingRegressor,
+        HistGradientBoostingClassifier, HistGradientBoostingRegressor,
     )
 
 
@@ -176,6 +188,54 @@ def _tree_rows(
     return rows
 
 
+def _hist_rows(est: Any, t: int, predictor: Any, features: Sequence[str], output: int) -> list[tuple[Any, ...]]:
+    """Rows of one HistGradientBoosting ``TreePredictor``: ``x <= num_threshold`` in float64 (no
+    float32 boundary), NaN going where ``missing_go_to_left`` says, leaf values as stored (the
+    learning rate is already in them)."""
+    nodes = predictor.nodes
+    rows: list[tuple[Any, ...]] = []
+    depth = {0: 0}
+    for n in range(len(nodes)):  # parents come before their children
+        node = nodes[n]
+        if bool(node["is_leaf"]):
+            rows.append((t, n, depth[n], None, None, None, None, None, output, float(node["value"])))
+            continue
+        if bool(node["is_categorical"]):
+            raise _unsupported(est, "categorical splits")
+        left, right = int(node["left"]), int(node["right"])
+        depth[left] = depth[right] = depth[n] + 1
+        d = float(node["num_threshold"])
+        if d == math.inf:  # a NaN split: every number goes left (an input of +inf is the exception)
+            d = sys.float_info.max
+        if not np.isfinite(d):
+            raise _unsupported(est, f"tree {t} node {n} has a threshold of {d}")
+        rows.append((t, n, depth[n], features[int(node["feature_idx"])], d, int(bool(node["missing_go_to_left"])),
+                     left, right, None, None))
+    return rows
+
+
+def _hist_gradient_boosting(est: Any, names: Sequence[str]) -> tuple[str, list[float], list[tuple[Any, ...]]]:
+    """(task, start values, rows) of a HistGradientBoosting model with numeric features only."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    if getattr(est, "_preprocessor", None) is not None:
+        raise _unsupported(est, "categorical features (compile it as SQL, which encodes them)")
+    start = [float(v) for v in np.asarray(est._baseline_prediction, dtype=np.float64).ravel()]
+    k = len(start)
+    rows: list[tuple[Any, ...]] = []
+    for i, iteration in enumerate(est._predictors):
+        for j, predictor in enumerate(iteration):
+            rows += _hist_rows(est, i * k + j, predictor, names, j)
+    link = type(est._loss.link).__name__
+    if isinstance(est, HistGradientBoostingRegressor):
+        if link == "IdentityLink":
+            return "regression", start, rows
+        if link == "LogLink":
+            return "exp_regression", start, rows
+        raise _unsupported(est, f"link {link}")
+    return ("logistic_strict" if k == 1 else "softmax"), start, rows
+
+
 def _gb_start(est: Any) -> list[float]:
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
@@ -192,7 +252,12 @@ def _gb_start(est: Any) -> list[float]:
 def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNodes:
     """The rows of a supported tree model (see :data:`TREE_DATA_ESTIMATORS`)."""
     from sklearn.base import is_classifier
-    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+    from sklearn.ensemble import (
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
 
     if not is_tree_model(estimator):
         raise _unsupported(estimator, "not a supported tree model")
@@ -202,7 +267,11 @@ def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNod
     if is_classifier(est) and np.ndim(est.classes_) != 1:
         raise _unsupported(est, "multiple outputs")
     rows: list[tuple[Any, ...]] = []
-    if isinstance(est, (GradientBoostingClassifier, GradientBoostingRegressor)):
+    float32_range = True
+    if isinstance(est, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
+        task, start, rows = _hist_gradient_boosting(est, names)
+        allow_missing, float32_range = True, False
+    elif isinstance(est, (GradientBoostingClassifier, GradientBoostingRegressor)):
         k = int(est.n_trees_per_iteration_)
         start = _gb_start(est)
         lr = float(est.learning_rate)
@@ -237,5 +306,5 @@ def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNod
         outputs += [f"probability_{s}" for s in class_suffixes(classes)]
     if not all(np.isfinite(float(r[9])) for r in nodes if r[9] is not None):
         raise _unsupported(est, "non-finite leaf values")
-    return TreeNodes(task, tuple(names), classes, tuple(outputs), len(start), allow_missing, tuple(nodes))
+    return TreeNodes(task, tuple(names), classes, tuple(outputs), len(start), allow_missing, tuple(nodes), float32_range)
 
