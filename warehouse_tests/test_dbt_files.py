@@ -227,6 +227,30 @@ def test_tree_rows_reproduce_sklearn_bit_for_bit(case: tuple[str, object, pd.Dat
     assert {r[0] for r in spec.rows("v")} == {"v"}
 
 
+@pytest.mark.parametrize("objective", ["multi:softprob", "binary:logistic", "reg:squarederror", "count:poisson"])
+def test_xgboost_rows_reproduce_its_margins(objective: str) -> None:
+    """XGBoost's node rows walked in double give its margins to XGBoost's own float32 rounding
+    (1e-5, as compiled SQL; docs/boosters.md), with NULLs following default_left."""
+    import xgboost
+    from dbt_harness import flowers_with_gaps
+
+    from skl2sql.dbt import tree_nodes
+
+    X, y = flowers()
+    Xg = flowers_with_gaps(X)
+    if objective == "multi:softprob":
+        model = xgboost.XGBClassifier(n_estimators=6, max_depth=3).fit(Xg, y)
+    elif objective == "binary:logistic":
+        model = xgboost.XGBClassifier(n_estimators=6, max_depth=3).fit(Xg, y > 0)
+    else:
+        model = xgboost.XGBRegressor(n_estimators=6, max_depth=3, objective=objective).fit(Xg, y + 1.0)
+    spec = tree_nodes(model)
+    got = spec.predict_scores(Xg.to_numpy(dtype=np.float64))
+    want = model.get_booster().predict(xgboost.DMatrix(Xg), output_margin=True).reshape(got.shape)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    assert spec.float32_range is False and spec.allow_missing
+
+
 def test_tree_rows_refuse_what_they_cannot_store(tmp_path: Path) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 

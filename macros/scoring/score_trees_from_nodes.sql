@@ -8,7 +8,9 @@
     float32 comparison), or when x is NULL and missing_left = 1.
     task: mean_regression, mean_classifier (forests and single trees: sum / number of trees),
     regression, exp_regression (log link), logistic (label where raw >= 0), logistic_strict
-    (label where raw > 0), exponential, softmax (gradient boosting).
+    (label where raw > 0), exponential, softmax (gradient boosting); sigmoid_regression,
+    logistic_half (label where the probability is > 0.5) and softmax_proba (label = first
+    largest probability) for XGBoost.
     allow_missing: false for models that refuse NaN (their outputs are NULL for such rows).
     float32_range: rows outside float32 range give NULL outputs, as scikit-learn's float32 trees
     refuse them (false for HistGradientBoosting, which works in float64). -#}
@@ -17,10 +19,10 @@
 {%- endmacro %}
 
 {% macro default__score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range=true) -%}
-{%- if task not in ("mean_regression", "mean_classifier", "regression", "exp_regression", "logistic", "logistic_strict", "exponential", "softmax") -%}
+{%- if task not in ("mean_regression", "mean_classifier", "regression", "exp_regression", "sigmoid_regression", "logistic", "logistic_strict", "logistic_half", "exponential", "softmax", "softmax_proba") -%}
     {{ exceptions.raise_compiler_error("skl2sql.score_trees_from_nodes: unknown task '" ~ task ~ "'") }}
 {%- endif -%}
-{%- set n_scores = (classes | length) if task in ("mean_classifier", "softmax") else 1 -%}
+{%- set n_scores = (classes | length) if task in ("mean_classifier", "softmax", "softmax_proba") else 1 -%}
 {%- set shape = skl2sql.tree_nodes_shape(nodes, model_version, features) -%}
 {%- set dbl = skl2sql.type_double() -%}
 {%- set v = skl2sql.sql_literal(model_version) -%}
@@ -146,18 +148,20 @@ select
     {%- endfor %}
     {%- endif %}
 from skl2sql_p
-{%- elif task in ("regression", "exp_regression") %}
+{%- elif task in ("regression", "exp_regression", "sigmoid_regression") %}
 select
     {%- for c in keep %}
     {{ q(c) }},
     {%- endfor %}
     {%- if task == "exp_regression" %}
     case when skl2sql_ok = 1 then {{ skl2sql.safe_exp("skl2sql_z_0") }} end as {{ q(outputs[0]) }}
+    {%- elif task == "sigmoid_regression" %}
+    case when skl2sql_ok = 1 then {{ skl2sql.sigmoid("skl2sql_z_0") }} end as {{ q(outputs[0]) }}
     {%- else %}
     case when skl2sql_ok = 1 then skl2sql_z_0 end as {{ q(outputs[0]) }}
     {%- endif %}
 from skl2sql_z
-{%- elif task in ("logistic", "logistic_strict", "exponential") %},
+{%- elif task in ("logistic", "logistic_strict", "logistic_half", "exponential") %},
 skl2sql_p as (
     select skl2sql_z.*,
         case when skl2sql_ok = 1 then {{ skl2sql.sigmoid(("2 * skl2sql_z_0") if task == "exponential" else "skl2sql_z_0") }} end as skl2sql_p1
@@ -168,10 +172,17 @@ select
     {{ q(c) }},
     {%- endfor %}
     {%- set strict = task == "logistic_strict" %}
+    {%- if task == "logistic_half" %}
+    case
+        when skl2sql_p1 > 0.5 then {{ skl2sql.sql_literal(classes[1]) }}
+        when skl2sql_p1 <= 0.5 then {{ skl2sql.sql_literal(classes[0]) }}
+    end as {{ q(outputs[0]) }},
+    {%- else %}
     case
         when skl2sql_ok = 1 and skl2sql_z_0 {{ ">" if strict else ">=" }} 0 then {{ skl2sql.sql_literal(classes[1]) }}
         when skl2sql_ok = 1 and skl2sql_z_0 {{ "<=" if strict else "<" }} 0 then {{ skl2sql.sql_literal(classes[0]) }}
     end as {{ q(outputs[0]) }},
+    {%- endif %}
     1 - skl2sql_p1 as {{ q(outputs[1]) }},
     skl2sql_p1 as {{ q(outputs[2]) }}
 from skl2sql_p
@@ -183,15 +194,22 @@ skl2sql_g as (
         {%- endfor %}
     from skl2sql_z
 ),
-{{ skl2sql.softmax_ctes("skl2sql_g", "skl2sql_r", n_scores) }}
+{{ skl2sql.softmax_ctes("skl2sql_g", "skl2sql_r", n_scores) }},
+skl2sql_q as (
+    select skl2sql_s.*
+        {%- for k in range(n_scores) %},
+        skl2sql_e_{{ k }} / skl2sql_den as skl2sql_q_{{ k }}
+        {%- endfor %}
+    from skl2sql_s
+)
 select
     {%- for c in keep %}
     {{ q(c) }},
     {%- endfor %}
-    {{ skl2sql.argmax_label("skl2sql_r", n_scores, classes) }} as {{ q(outputs[0]) }}
+    {{ skl2sql.argmax_label("skl2sql_q" if task == "softmax_proba" else "skl2sql_r", n_scores, classes) }} as {{ q(outputs[0]) }}
     {%- for k in range(n_scores) %},
-    skl2sql_e_{{ k }} / skl2sql_den as {{ q(outputs[k + 1]) }}
+    skl2sql_q_{{ k }} as {{ q(outputs[k + 1]) }}
     {%- endfor %}
-from skl2sql_s
+from skl2sql_q
 {%- endif %}
 {%- endmacro %}

@@ -36,7 +36,18 @@ from .lightgbm_models import sum_trees
 from .registry import register
 from .tree_common import float32_lt_threshold, pin_casts, route_left, tree_case
 
-__all__ = ["XgbTree", "XgbModel", "parse_model_json", "xgb_prediction", "base_margins"]
+__all__ = [
+    "XgbTree",
+    "XgbModel",
+    "parse_model_json",
+    "xgb_prediction",
+    "base_margins",
+    "best_iterations",
+    "IDENTITY_OBJECTIVES",
+    "LOGISTIC_OBJECTIVES",
+    "EXP_OBJECTIVES",
+    "MULTI_OBJECTIVES",
+]
 
 _IDENTITY = frozenset(
     {
@@ -56,6 +67,8 @@ _IDENTITY = frozenset(
 _LOGISTIC = frozenset({"binary:logistic", "reg:logistic"})
 _EXP = frozenset({"count:poisson", "reg:gamma", "reg:tweedie"})
 _MULTI = frozenset({"multi:softprob", "multi:softmax"})
+#: The objective families, by how margins become predictions (also read by model as data).
+IDENTITY_OBJECTIVES, LOGISTIC_OBJECTIVES, EXP_OBJECTIVES, MULTI_OBJECTIVES = _IDENTITY, _LOGISTIC, _EXP, _MULTI
 
 
 def _f32(v: Any) -> float:
@@ -220,7 +233,7 @@ def _model_of(booster: Any, sklearn_iterations: int | None) -> XgbModel:
     return parse_model_json(booster.save_raw("json"), sklearn_iterations)
 
 
-def _best_iterations(est: Any) -> int | None:
+def best_iterations(est: Any) -> int | None:
     """Iterations the sklearn wrapper's predict uses: ``best_iteration + 1`` after early stopping."""
     try:
         best = est.best_iteration
@@ -239,12 +252,12 @@ if _xgb is not None:
 
     @register(_xgb.XGBRegressor, _xgb.XGBRanker)
     def assemble_xgb_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-        model = _model_of(est.get_booster(), _best_iterations(est))
+        model = _model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, None)
 
     @register(_xgb.XGBClassifier)
     def assemble_xgb_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-        model = _model_of(est.get_booster(), _best_iterations(est))
+        model = _model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, list(est.classes_))
 
     @register(_xgb.Booster)

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..api import resolve_features
-from ..assemblers.tree_common import float32_le_threshold
+from ..assemblers.tree_common import float32_le_threshold, float32_lt_threshold
 from ..assemblers.trees import classifier_leaf_proba
 from ..errors import UnsupportedEstimatorError
 from ..program import class_suffixes
@@ -55,6 +55,7 @@ TREE_DATA_ESTIMATORS: tuple[str, ...] = (
     "RandomForestClassifier/Regressor", "ExtraTreesClassifier/Regressor",
     "GradientBoostingClassifier/Regressor",
     "HistGradientBoostingClassifier/Regressor (numeric features)",
+    "XGBClassifier/XGBRegressor (gbtree)",
 )
 
 #: How scores become outputs: ``mean_regression`` / ``mean_classifier`` (forests: sum / number of
@@ -62,10 +63,12 @@ TREE_DATA_ESTIMATORS: tuple[str, ...] = (
 #: ``exp_regression`` (HistGradientBoosting with a log link: exp(raw)), ``logistic`` /
 #: ``exponential`` (binary GradientBoosting: sigmoid(raw) or sigmoid(2 raw), label = classes[1]
 #: where raw >= 0), ``logistic_strict`` (binary HistGradientBoosting: label classes[1] where
-#: raw > 0), ``softmax`` (multiclass boosting, label = first largest raw score).
+#: raw > 0), ``softmax`` (multiclass boosting, label = first largest raw score); for XGBoost:
+#: ``sigmoid_regression`` (reg:logistic), ``logistic_half`` (binary: label classes[1] where the
+#: probability is > 0.5) and ``softmax_proba`` (label = first largest probability).
 TREE_TASKS: tuple[str, ...] = (
     "mean_regression", "mean_classifier", "regression", "exp_regression", "logistic", "logistic_strict",
-    "exponential", "softmax",
+    "exponential", "softmax", "sigmoid_regression", "logistic_half", "softmax_proba",
 )
 
 
@@ -143,12 +146,22 @@ def is_tree_model(estimator: Any) -> bool:
     )
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor
 
-    return type(estimator) in (
+    if type(estimator) in (
         DecisionTreeClassifier, DecisionTreeRegressor, ExtraTreeClassifier, ExtraTreeRegressor,
         RandomForestClassifier, RandomForestRegressor, ExtraTreesClassifier, ExtraTreesRegressor,
         GradientBoostingClassifier, GradientBoostingRegressor,
         HistGradientBoostingClassifier, HistGradientBoostingRegressor,
-    )
+    ):
+        return True
+    return _is_xgboost(estimator)
+
+
+def _is_xgboost(estimator: Any) -> bool:
+    try:
+        import xgboost
+    except ImportError:
+        return False
+    return type(estimator) in (xgboost.XGBClassifier, xgboost.XGBRegressor)
 
 
 def _unsupported(est: Any, why: str) -> UnsupportedEstimatorError:
@@ -236,6 +249,49 @@ def _hist_gradient_boosting(est: Any, names: Sequence[str]) -> tuple[str, list[f
     return ("logistic_strict" if k == 1 else "softmax"), start, rows
 
 
+def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, list[float], list[tuple[Any, ...]]]:
+    """(task, start values, rows) of an XGBClassifier/XGBRegressor (the trees its ``predict``
+    uses: up to the best iteration after early stopping). Splits are XGBoost's
+    ``float32(x) < split`` as a float64 boundary (``x <= d``); missing values go where
+    ``default_left`` says; start values are the base margins as XGBoost computes them."""
+    from ..assemblers import xgboost_models as xm
+
+    model = xm.parse_model_json(est.get_booster().save_raw("json"), xm.best_iterations(est))
+    obj = model.objective
+    n_groups = max(model.num_class, 1) if obj in xm.MULTI_OBJECTIVES else 1
+    start = xm.base_margins(model, n_groups)
+    rows: list[tuple[Any, ...]] = []
+    for t, tree in enumerate(model.trees):
+        depth = {0: 0}
+        order = [0]
+        for n in order:  # breadth first from the root: XGBoost's node ids need not be sorted
+            if tree.left[n] < 0:
+                rows.append((t, n, depth[n], None, None, None, None, None, tree.group, float(tree.condition[n])))
+                continue
+            left, right = int(tree.left[n]), int(tree.right[n])
+            depth[left] = depth[right] = depth[n] + 1
+            order += [left, right]
+            d = float32_lt_threshold(tree.condition[n])
+            if d == math.inf:
+                d = sys.float_info.max
+            if not np.isfinite(d):
+                raise _unsupported(est, f"tree {t} node {n} has a split of {tree.condition[n]}")
+            rows.append((t, n, depth[n], names[int(tree.feature[n])], d, int(bool(tree.default_left[n])),
+                         left, right, None, None))
+    if classifier:
+        if obj in xm.MULTI_OBJECTIVES:
+            return "softmax_proba", start, rows
+        if obj in xm.LOGISTIC_OBJECTIVES and n_groups == 1:
+            return "logistic_half", start, rows
+    elif obj in xm.LOGISTIC_OBJECTIVES:
+        return "sigmoid_regression", start, rows
+    elif obj in xm.EXP_OBJECTIVES:
+        return "exp_regression", start, rows
+    elif obj in xm.IDENTITY_OBJECTIVES and obj != "binary:hinge":
+        return "regression", start, rows
+    raise _unsupported(est, f"objective {obj!r}")
+
+
 def _gb_start(est: Any) -> list[float]:
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
@@ -268,7 +324,10 @@ def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNod
         raise _unsupported(est, "multiple outputs")
     rows: list[tuple[Any, ...]] = []
     float32_range = True
-    if isinstance(est, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
+    if _is_xgboost(est):
+        task, start, rows = _xgboost(est, names, bool(classes))
+        allow_missing, float32_range = True, False
+    elif isinstance(est, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
         task, start, rows = _hist_gradient_boosting(est, names)
         allow_missing, float32_range = True, False
     elif isinstance(est, (GradientBoostingClassifier, GradientBoostingRegressor)):
