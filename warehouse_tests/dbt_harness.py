@@ -189,7 +189,8 @@ SELECT = ("--select", "package:skl2sql_project", "skl2sql_models")
 
 #: Tree models the scenario stores as data (prediction views).
 TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_gb_data", "predict_gb_multi_data",
-                    "predict_gb_reg_data", "predict_hgb_data", "predict_hgb_poisson_data", "predict_xgb_data")
+                    "predict_gb_reg_data", "predict_hgb_data", "predict_hgb_poisson_data", "predict_xgb_data",
+                    "predict_lgbm_data")
 
 
 class Scenario:
@@ -241,6 +242,9 @@ class Scenario:
         import xgboost
 
         self.xgb = xgboost.XGBClassifier(n_estimators=10, max_depth=3, random_state=0).fit(gaps, self.yi)
+        import lightgbm
+
+        self.lgbm = lightgbm.LGBMClassifier(n_estimators=10, verbose=-1, random_state=0).fit(gaps, self.yi > 0)
 
     def add(self, name: str, model: Any, input_name: str, keep: str, **kw: Any) -> str:
         from skl2sql.dbt import add_model
@@ -276,6 +280,7 @@ class Scenario:
         self.add("hgb_data", self.hgb, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("hgb_poisson_data", self.hgb_poisson, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("xgb_data", self.xgb, "stg_flowers_gaps", "flower_id", as_data=True)
+        self.add("lgbm_data", self.lgbm, "stg_flowers_gaps", "flower_id", as_data=True)
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",

@@ -66,6 +66,7 @@ def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
     assert_matches(s.snapshots["b1:predict_hgb_data"], s.hgb, s.Xg, "flower_id", ["prediction", "probability_False", "probability_True"])
     assert_matches(s.snapshots["b1:predict_hgb_poisson_data"], s.hgb_poisson, s.Xg, "flower_id", ["prediction"])
     assert_matches(s.snapshots["b1:predict_xgb_data"], s.xgb, s.Xg, "flower_id", iris3, tol=1e-5)
+    assert_matches(s.snapshots["b1:predict_lgbm_data"], s.lgbm, s.Xg, "flower_id", ["prediction", "probability_False", "probability_True"])
     assert len(s.snapshots["b1:predict_forest_data"]["flower_id"]) == len(s.Xg)
 
 

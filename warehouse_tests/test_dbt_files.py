@@ -251,6 +251,44 @@ def test_xgboost_rows_reproduce_its_margins(objective: str) -> None:
     assert spec.float32_range is False and spec.allow_missing
 
 
+@pytest.mark.parametrize("kind", ["multiclass", "binary", "regression", "poisson", "trained_without_nulls"])
+def test_lightgbm_rows_reproduce_its_raw_scores_bit_for_bit(kind: str) -> None:
+    """LightGBM sums its leaves in double, so the node rows give its raw scores exactly: the
+    zero band (|x| <= 1e-35 is 0.0), NULLs under missing types NaN and None, tree order."""
+    import lightgbm
+    from dbt_harness import flowers_with_gaps
+
+    from skl2sql.dbt import tree_nodes
+
+    X, y = flowers()
+    Xg = flowers_with_gaps(X)
+    Xg.iloc[:6, 0] = [0.0, 1e-36, -1e-36, 1e-35, -2e-35, 5e-324]  # LightGBM's zero band
+    kw = {"n_estimators": 8, "verbose": -1, "random_state": 0}
+    if kind == "multiclass":
+        model = lightgbm.LGBMClassifier(**kw).fit(Xg, y)
+    elif kind == "binary":
+        model = lightgbm.LGBMClassifier(**kw).fit(Xg, y > 0)
+    elif kind == "poisson":
+        model = lightgbm.LGBMRegressor(objective="poisson", **kw).fit(Xg, y + 1.0)
+    elif kind == "regression":
+        model = lightgbm.LGBMRegressor(**kw).fit(Xg, X["petal_width"])
+    else:
+        model = lightgbm.LGBMRegressor(**kw).fit(X, X["petal_width"])
+    spec = tree_nodes(model)
+    got = spec.predict_scores(Xg.to_numpy(dtype=np.float64))
+    want = np.asarray(model.predict(Xg, raw_score=True)).reshape(got.shape)
+    assert np.array_equal(got, want)
+
+
+def test_lightgbm_zero_as_missing_is_refused(tmp_path: Path) -> None:
+    import lightgbm
+
+    X, y = flowers()
+    model = lightgbm.LGBMRegressor(n_estimators=3, zero_as_missing=True, verbose=-1).fit(X, X["petal_width"])
+    with pytest.raises(UnsupportedEstimatorError, match="missing type Zero"):
+        add_model(model, name="m", project=_project(tmp_path), input="stg", keep=["id"], as_data=True)
+
+
 def test_tree_rows_refuse_what_they_cannot_store(tmp_path: Path) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 

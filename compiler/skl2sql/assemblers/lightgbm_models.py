@@ -58,6 +58,8 @@ from .tree_common import flat_tree_expr, pin_casts, route_left, tree_case
 
 __all__ = [
     "K_ZERO_THRESHOLD",
+    "IDENTITY_OBJECTIVES",
+    "EXP_OBJECTIVES",
     "LgbTree",
     "LgbModel",
     "parse_model_text",
@@ -80,6 +82,8 @@ _IDENTITY_OBJECTIVES = frozenset(
     {"regression", "regression_l1", "huber", "fair", "quantile", "mape", "lambdarank", "rank_xendcg"}
 )
 _EXP_OBJECTIVES = frozenset({"poisson", "gamma", "tweedie"})
+#: The objective families, by how the raw score becomes the prediction (also read by model as data).
+IDENTITY_OBJECTIVES, EXP_OBJECTIVES = _IDENTITY_OBJECTIVES, _EXP_OBJECTIVES
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ TREE_DATA_ESTIMATORS: tuple[str, ...] = (
     "GradientBoostingClassifier/Regressor",
     "HistGradientBoostingClassifier/Regressor (numeric features)",
     "XGBClassifier/XGBRegressor (gbtree)",
+    "LGBMClassifier/LGBMRegressor (numerical splits, missing type None or NaN)",
 )
 
 #: How scores become outputs: ``mean_regression`` / ``mean_classifier`` (forests: sum / number of
@@ -153,7 +154,15 @@ def is_tree_model(estimator: Any) -> bool:
         HistGradientBoostingClassifier, HistGradientBoostingRegressor,
     ):
         return True
-    return _is_xgboost(estimator)
+    return _is_xgboost(estimator) or _is_lightgbm(estimator)
+
+
+def _is_lightgbm(estimator: Any) -> bool:
+    try:
+        import lightgbm
+    except ImportError:
+        return False
+    return type(estimator) in (lightgbm.LGBMClassifier, lightgbm.LGBMRegressor)
 
 
 def _is_xgboost(estimator: Any) -> bool:
@@ -292,6 +301,75 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     raise _unsupported(est, f"objective {obj!r}")
 
 
+def _lightgbm_threshold(t: float, decision_type: int) -> tuple[float, int] | None:
+    """(threshold, missing_left) reproducing LightGBM's numerical split as ``x <= threshold``,
+    or None when it cannot be written so (missing type Zero: values within 1e-35 of zero go the
+    default way, which one threshold cannot say).
+
+    LightGBM reads |x| <= kZeroThreshold as 0.0, so a threshold inside that band becomes its
+    edge on the side 0 goes to; NULL is NaN: under missing type NaN it goes the default way,
+    under None it is 0.0."""
+    from ..assemblers.lightgbm_models import K_ZERO_THRESHOLD as kz
+
+    missing_type = (decision_type >> 2) & 3
+    if missing_type == 1:
+        return None
+    default_left = bool(decision_type & 2)
+    null_left = default_left if missing_type == 2 else 0.0 <= t
+    if -kz <= t < kz:
+        t = kz if 0.0 <= t else math.nextafter(-kz, -math.inf)
+    return t, int(null_left)
+
+
+def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, list[float], list[tuple[Any, ...]]]:
+    """(task, start values, rows) of an LGBMClassifier/LGBMRegressor: numerical splits in
+    double (see :func:`_lightgbm_threshold`), leaves summed in double from 0 in tree order, as
+    LightGBM does."""
+    from ..assemblers import lightgbm_models as lm
+
+    if callable(getattr(est, "objective", None)):
+        raise _unsupported(est, "a custom (callable) objective")
+    model = lm.model_of(est.booster_)
+    obj = model.objective
+    if model.average_output or "sqrt" in model.objective_params or obj == "multiclassova":
+        raise _unsupported(est, f"objective {obj!r} with these options (random-forest mode, sqrt, one-vs-all)")
+    k = model.num_tree_per_iteration
+    rows: list[tuple[Any, ...]] = []
+    for t, tree in enumerate(model.trees):
+        output = t % k
+        if not tree.left:
+            rows.append((t, 0, 0, None, None, None, None, None, output, float(tree.leaf_value[0])))
+            continue
+        n_internal = len(tree.left)
+
+        def node(c: int, n_internal: int = n_internal) -> int:
+            return c if c >= 0 else n_internal + ~c
+
+        depth = {0: 0}
+        for n in range(n_internal):  # parents come before their children
+            if tree.decision_type[n] & 1:
+                raise _unsupported(est, "categorical splits")
+            split = _lightgbm_threshold(float(tree.threshold[n]), int(tree.decision_type[n]))
+            if split is None:
+                raise _unsupported(est, "missing type Zero (zero_as_missing=True)")
+            left, right = node(tree.left[n]), node(tree.right[n])
+            depth[left] = depth[right] = depth[n] + 1
+            rows.append((t, n, depth[n], names[int(tree.split_feature[n])], split[0], split[1], left, right, None, None))
+        for j, value in enumerate(tree.leaf_value):
+            rows.append((t, n_internal + j, depth[n_internal + j], None, None, None, None, None, output, float(value)))
+    start = [0.0] * k
+    if classifier:
+        if obj == "binary" and float(model.objective_params.get("sigmoid", "1")) == 1.0:
+            return "logistic_half", start, rows  # LightGBM: p1 > 1 - p1, i.e. p1 > 0.5
+        if obj == "multiclass":
+            return "softmax_proba", start, rows
+    elif obj in lm.IDENTITY_OBJECTIVES:
+        return "regression", start, rows
+    elif obj in lm.EXP_OBJECTIVES:
+        return "exp_regression", start, rows
+    raise _unsupported(est, f"objective {obj!r}")
+
+
 def _gb_start(est: Any) -> list[float]:
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
@@ -326,6 +404,9 @@ def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNod
     float32_range = True
     if _is_xgboost(est):
         task, start, rows = _xgboost(est, names, bool(classes))
+        allow_missing, float32_range = True, False
+    elif _is_lightgbm(est):
+        task, start, rows = _lightgbm(est, names, bool(classes))
         allow_missing, float32_range = True, False
     elif isinstance(est, (HistGradientBoostingClassifier, HistGradientBoostingRegressor)):
         task, start, rows = _hist_gradient_boosting(est, names)
