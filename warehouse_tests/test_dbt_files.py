@@ -280,6 +280,19 @@ def test_lightgbm_rows_reproduce_its_raw_scores_bit_for_bit(kind: str) -> None:
     assert np.array_equal(got, want)
 
 
+def test_gradient_boosting_with_a_user_init_is_refused_as_data(tmp_path: Path) -> None:
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    X, y = customers()
+    from skl2sql.dbt import tree_nodes
+
+    model = GradientBoostingRegressor(n_estimators=3, init=LinearRegression()).fit(X, y)
+    with pytest.raises(UnsupportedEstimatorError, match="--as-data cannot store GradientBoostingRegressor: init=LinearRegression"):
+        tree_nodes(model)
+    with pytest.raises(UnsupportedEstimatorError, match="init=LinearRegression"):  # compiling refuses it first
+        add_model(model, name="m", project=_project(tmp_path), input="stg", keep=["id"], as_data=True)
+
+
 def test_lightgbm_zero_as_missing_is_refused(tmp_path: Path) -> None:
     import lightgbm
 

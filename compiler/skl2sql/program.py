@@ -82,14 +82,18 @@ class Program:
 class Context:
     """Shared state while assembling: the stages built so far and compile options.
 
-    ``reserved`` holds names that stage columns must not shadow (input and keep columns).
+    ``reserved`` holds names that stage columns must not shadow (input and keep columns); it is
+    fixed when the context is made.
     """
 
     reserved: set[str] = field(default_factory=set)
     inputs: set[str] = field(default_factory=set)
     stages: list[Stage] = field(default_factory=list)
     _counter: int = 0
-    _taken: set[str] = field(default_factory=set)
+    _taken: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        self._taken = frozenset(r.lower() for r in self.reserved)
 
     def number(self, e: Expr) -> Expr:
         """``e`` as a double. Input columns are cast once where they enter numeric work, so an
@@ -105,13 +109,10 @@ class Context:
         unique against the input and keep columns even where identifiers are case-insensitive
         (MySQL, SQLite)."""
         base = re.sub(r"[^A-Za-z0-9_]", "_", hint)[:24] or "v"
-        if len(self._taken) != len(self.reserved):  # reserved is only ever added to
-            self._taken = {r.lower() for r in self.reserved}
-        taken = self._taken
         while True:
             self._counter += 1
             name = f"_{self._counter}_{base}"
-            if name.lower() not in taken:
+            if name.lower() not in self._taken:
                 return name
 
     def materialize(self, exprs: Sequence[Expr], hint: str = "v", pin: bool = False) -> list[Expr]:

@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro default__tree_feature_array(items) -%}
-    {{ exceptions.raise_compiler_error("skl2sql: tree models as data run on DuckDB and PostgreSQL targets (target type '" ~ target.type ~ "'); compile the model as SQL for this target instead") }}
+    {{ skl2sql.raise_tree_data_target() }}
 {%- endmacro %}
 
 {% macro duckdb__tree_feature_array(items) -%}
@@ -24,7 +24,7 @@
 {%- endmacro %}
 
 {% macro default__tree_feature_item(array, index) -%}
-    {{ exceptions.raise_compiler_error("skl2sql: tree models as data run on DuckDB and PostgreSQL targets (target type '" ~ target.type ~ "'); compile the model as SQL for this target instead") }}
+    {{ skl2sql.raise_tree_data_target() }}
 {%- endmacro %}
 
 {% macro duckdb__tree_feature_item(array, index) -%}

@@ -7,7 +7,7 @@
 {%- endmacro %}
 
 {% macro default__tree_value_list(value, order, condition) -%}
-    {{ exceptions.raise_compiler_error("skl2sql: tree models as data run on DuckDB and PostgreSQL targets (target type '" ~ target.type ~ "'); compile the model as SQL for this target instead") }}
+    {{ skl2sql.raise_tree_data_target() }}
 {%- endmacro %}
 
 {% macro duckdb__tree_value_list(value, order, condition) -%}

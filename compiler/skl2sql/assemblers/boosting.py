@@ -60,7 +60,7 @@ from .trees import (
     tree_inputs,
 )
 
-__all__ = ["hist_tree_expr", "weighted_median", "binary_from_raw"]
+__all__ = ["hist_tree_expr", "weighted_median", "binary_from_raw", "gb_init_values"]
 
 
 def _all_present(xs: Sequence[Expr]) -> Expr:
@@ -79,16 +79,17 @@ def binary_from_raw(p1: Expr, ctx: Context) -> tuple[Expr, Expr]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _gb_init(est: Any) -> list[Expr]:
-    """The init raw prediction. Dummy (prior/mean/quantile) init and ``'zero'`` are constants:
-    evaluated once by sklearn itself on a dummy row, so the constant is bit-identical."""
+def gb_init_values(est: Any) -> list[float]:
+    """The init raw prediction of a GradientBoosting model, one value per tree of an iteration.
+    Dummy (prior/mean/quantile) init and ``'zero'`` are constants: evaluated once by sklearn
+    itself on a dummy row, so the constant is bit-identical (also used by model as data)."""
     k = int(est.n_trees_per_iteration_)
     init = est.init_
     if isinstance(init, str) and init == "zero":
-        return [lit(0.0)] * k
+        return [0.0] * k
     if type(init) in (DummyClassifier, DummyRegressor):
         raw = est._raw_predict_init(np.zeros((1, int(est.n_features_in_)), dtype=np.float64))
-        return [lit(float(v)) for v in np.asarray(raw, dtype=np.float64)[0]]
+        return [float(v) for v in np.asarray(raw, dtype=np.float64)[0]]
     raise UnsupportedEstimatorError(
         f"{type(est).__name__} with init={type(init).__name__}: only the default init "
         "(DummyClassifier/DummyRegressor) and init='zero' compile (sklearn feeds a user init "
@@ -98,7 +99,7 @@ def _gb_init(est: Any) -> list[Expr]:
 
 @register(GradientBoostingClassifier, GradientBoostingRegressor)
 def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    start = _gb_init(est)
+    start = [lit(v) for v in gb_init_values(est)]
     xs = tree_inputs(features, ctx)
     lr = float(est.learning_rate)
     n_iter = int(est.n_estimators_)

@@ -67,7 +67,6 @@ __all__ = [
     "categorical_ranges",
     "sum_trees",
     "flat_tree_expr",
-    "tree_depth",
     "booster_prediction",
 ]
 
@@ -282,19 +281,6 @@ def _tree_expr(tree: LgbTree, inputs: _Inputs) -> Expr:
         return lit(tree.leaf_value[n - n_internal])
 
     return tree_case(left, right, split, leaf)
-
-
-def tree_depth(left: Sequence[int], right: Sequence[int], root: int = 0) -> int:
-    """Depth of the tree (a leaf has ``left[n] < 0``), computed without recursion."""
-    best = 0
-    stack = [(root, 0)]
-    while stack:
-        n, d = stack.pop()
-        if left[n] < 0:
-            best = max(best, d)
-        else:
-            stack.extend(((left[n], d + 1), (right[n], d + 1)))
-    return best
 
 
 def sum_trees(tree_exprs: Sequence[Expr], ctx: Context, hint: str = "acc", start: Expr | None = None) -> Expr:

@@ -43,6 +43,7 @@ __all__ = [
     "xgb_prediction",
     "base_margins",
     "best_iterations",
+    "model_of",
     "IDENTITY_OBJECTIVES",
     "LOGISTIC_OBJECTIVES",
     "EXP_OBJECTIVES",
@@ -229,7 +230,8 @@ def xgb_prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, c
     raise UnsupportedEstimatorError(f"XGBoost objective {obj!r} cannot be used by a classifier")
 
 
-def _model_of(booster: Any, sklearn_iterations: int | None) -> XgbModel:
+def model_of(booster: Any, sklearn_iterations: int | None) -> XgbModel:
+    """The parsed model of ``booster``, keeping ``sklearn_iterations`` iterations (None: all)."""
     return parse_model_json(booster.save_raw("json"), sklearn_iterations)
 
 
@@ -252,12 +254,12 @@ if _xgb is not None:
 
     @register(_xgb.XGBRegressor, _xgb.XGBRanker)
     def assemble_xgb_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-        model = _model_of(est.get_booster(), best_iterations(est))
+        model = model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, None)
 
     @register(_xgb.XGBClassifier)
     def assemble_xgb_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-        model = _model_of(est.get_booster(), best_iterations(est))
+        model = model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, list(est.classes_))
 
     @register(_xgb.Booster)
@@ -265,7 +267,7 @@ if _xgb is not None:
         """A raw booster predicts with every tree (``iteration_range=(0, 0)``). Logistic
         classification objectives give labels 0/1 and two probabilities, multi-class ones labels
         ``0..k-1`` and one probability per class; others give ``prediction``."""
-        model = _model_of(est, None)
+        model = model_of(est, None)
         if model.objective == "binary:logistic":
             return xgb_prediction(model, features, ctx, [0, 1])
         if model.objective in _MULTI:

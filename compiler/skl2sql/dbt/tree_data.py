@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..api import resolve_features
+from ..assemblers.boosting import gb_init_values
 from ..assemblers.tree_common import float32_le_threshold, float32_lt_threshold
 from ..assemblers.trees import classifier_leaf_proba
 from ..errors import UnsupportedEstimatorError
@@ -265,7 +266,7 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     ``default_left`` says; start values are the base margins as XGBoost computes them."""
     from ..assemblers import xgboost_models as xm
 
-    model = xm.parse_model_json(est.get_booster().save_raw("json"), xm.best_iterations(est))
+    model = xm.model_of(est.get_booster(), xm.best_iterations(est))
     obj = model.objective
     n_groups = max(model.num_class, 1) if obj in xm.MULTI_OBJECTIVES else 1
     start = xm.base_margins(model, n_groups)
@@ -370,19 +371,6 @@ def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, li
     raise _unsupported(est, f"objective {obj!r}")
 
 
-def _gb_start(est: Any) -> list[float]:
-    from sklearn.dummy import DummyClassifier, DummyRegressor
-
-    k = int(est.n_trees_per_iteration_)
-    init = est.init_
-    if isinstance(init, str) and init == "zero":
-        return [0.0] * k
-    if type(init) in (DummyClassifier, DummyRegressor):
-        raw = est._raw_predict_init(np.zeros((1, int(est.n_features_in_)), dtype=np.float64))
-        return [float(v) for v in np.asarray(raw, dtype=np.float64)[0]]
-    raise _unsupported(est, f"init={type(init).__name__} (only the default init and 'zero')")
-
-
 def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNodes:
     """The rows of a supported tree model (see :data:`TREE_DATA_ESTIMATORS`)."""
     from sklearn.base import is_classifier
@@ -413,7 +401,10 @@ def tree_nodes(estimator: Any, features: Sequence[str] | None = None) -> TreeNod
         allow_missing, float32_range = True, False
     elif isinstance(est, (GradientBoostingClassifier, GradientBoostingRegressor)):
         k = int(est.n_trees_per_iteration_)
-        start = _gb_start(est)
+        try:
+            start = gb_init_values(est)
+        except UnsupportedEstimatorError as err:
+            raise _unsupported(est, f"init={type(est.init_).__name__} (only the default init and 'zero')") from err
         lr = float(est.learning_rate)
         for i in range(int(est.n_estimators_)):
             for j in range(k):
