@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from harness import CATEGORICAL, NUMERIC, Result, Row, best_of, max_abs_diff
+from harness import CATEGORICAL, NUMERIC, TREE_FEATURES, Result, Row, best_of, max_abs_diff
 
 import skl2sql
 
@@ -400,13 +400,13 @@ def forest_data_mode(b: Bench) -> Result:
 
 def _tree_case(name: str, make: Callable[[], Any]) -> Callable[[Bench], Result]:
     def run(b: Bench) -> Result:
-        X, y = b.train(NUMERIC)
+        X, y = b.train(TREE_FEATURES)
         t0 = time.perf_counter()
         model = make().fit(X, y)
         b.log(f"  fitted in {time.perf_counter() - t0:.1f}s")
-        return duckdb_methods(b, name, model, NUMERIC)
+        return duckdb_methods(b, name, model, TREE_FEATURES)
 
-    run.__doc__ = f"{name} on the numeric columns."
+    run.__doc__ = f"{name} on the 20 numeric columns."
     return run
 
 
@@ -546,12 +546,12 @@ def postgres_logistic(b: Bench) -> Result:
 @case("postgres_gb_100x3", {"GradientBoostingClassifier"}, ("psycopg",))
 def postgres_gb(b: Bench) -> Result:
     """PostgreSQL: GradientBoosting 100x3, INSERT ... SELECT vs round trip."""
-    X, y = b.train(NUMERIC)
-    return postgres_methods(b, "PostgreSQL GradientBoosting 100x3", _gb(100, 3).fit(X, y), NUMERIC)
+    X, y = b.train(TREE_FEATURES)
+    return postgres_methods(b, "PostgreSQL GradientBoosting 100x3", _gb(100, 3).fit(X, y), TREE_FEATURES)
 
 
 @case("postgres_rf_100x8", {"RandomForestClassifier"}, ("psycopg",))
 def postgres_rf(b: Bench) -> Result:
     """PostgreSQL: RandomForest 100 trees depth 8, INSERT ... SELECT vs round trip."""
-    X, y = b.train(NUMERIC)
-    return postgres_methods(b, "PostgreSQL RandomForest 100x8", _rf().fit(X, y), NUMERIC)
+    X, y = b.train(TREE_FEATURES)
+    return postgres_methods(b, "PostgreSQL RandomForest 100x8", _rf().fit(X, y), TREE_FEATURES)

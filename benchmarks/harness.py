@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "NUMERIC",
+    "TREE_FEATURES",
     "CATEGORICAL",
     "Row",
     "Result",
@@ -32,13 +33,17 @@ __all__ = [
 #: Input columns of the generated table.
 NUMERIC = ["x1", "x2", "x3", "x4", "x5"]
 CATEGORICAL = ["region", "plan"]
+#: The tree cases read 20 numeric columns (as the trees issue asks): the five above and fifteen
+#: more, half noisy copies of them, half pure noise, so trees split on all of them.
+TREE_FEATURES = NUMERIC + [f"x{i}" for i in range(6, 21)]
 REGIONS = np.array(["north", "south", "east", "west", "centre", "O'Hare"], dtype=object)
 PLANS = np.array([f"plan_{i:02d}" for i in range(20)], dtype=object)
 
 
 def generate(rows: int, seed: int = 20240611) -> tuple[pd.DataFrame, np.ndarray]:
-    """``rows`` rows with an ``id``, five numeric and two categorical columns, and a binary label
-    from a fixed logistic model (NumPy, fixed seed: the same table on every machine)."""
+    """``rows`` rows with an ``id``, five numeric and two categorical columns, fifteen more numeric
+    columns (:data:`TREE_FEATURES`), and a binary label from a fixed logistic model (NumPy, fixed
+    seed: the same table on every machine)."""
     rng = np.random.default_rng(seed)
     df = pd.DataFrame(
         {
@@ -61,6 +66,13 @@ def generate(rows: int, seed: int = 20240611) -> tuple[pd.DataFrame, np.ndarray]
         - (df["plan"] == "plan_03") * 1.1
     )
     y = (logit + rng.logistic(0.0, 1.0, rows) > 0.0).astype(np.int64).to_numpy()
+    extra = np.random.default_rng(seed + 1)  # its own stream: the columns above stay as they were
+    for i in range(6, 21):
+        noise = extra.normal(0.0, 1.0, rows)
+        if i % 2 == 0:
+            base = df[NUMERIC[(i - 6) % len(NUMERIC)]]
+            noise = noise + ((base - base.mean()) / base.std()).to_numpy()
+        df[f"x{i}"] = noise.round(3)
     return df, y
 
 

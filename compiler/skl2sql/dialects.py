@@ -125,6 +125,12 @@ _PAD_SPACE = frozenset({"mysql", "tsql"})
 #: written, which every engine runs.
 _ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
 
+#: CASE branches one pipeline may hold before a stage is materialized (``AS MATERIALIZED``), for
+#: engines that push each vector through every stage of a query: see :mod:`skl2sql.pipeline_breaks`.
+#: Measured on DuckDB 2.0 (1,000,000 rows, forests and boosting): 500-1,300 branches per pipeline
+#: ran fastest; 2,500 was 2x slower, one pipeline per stage of 25 deep trees no faster than none.
+_PIPELINE_BUDGET: dict[str, int] = {"duckdb": 1000}
+
 #: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
 #: Unicode (a plain literal is converted to the database code page).
 _NATIONAL_LITERALS = frozenset({"tsql"})
@@ -140,6 +146,8 @@ class DialectPolicy:
     ``national_literals``: compared string literals are written ``N'...'``.
     ``cte_fence``: how each stage is kept from being flattened into its readers (see _CTE_FENCE).
     ``array_lookup``: ``[v1, v2, ...][i]`` is written for IR lookups (see _ARRAY_LOOKUP).
+    ``pipeline_budget``: CASE branches per pipeline before a stage is materialized (None: never;
+    see _PIPELINE_BUDGET).
     """
 
     name: str
@@ -151,6 +159,7 @@ class DialectPolicy:
     national_literals: bool = False
     cte_fence: str | None = None
     array_lookup: bool = False
+    pipeline_budget: int | None = None
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -183,6 +192,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         national_literals=key in _NATIONAL_LITERALS,
         cte_fence=_CTE_FENCE.get(key),
         array_lookup=key in _ARRAY_LOOKUP,
+        pipeline_budget=_PIPELINE_BUDGET.get(key),
     )
 
 

@@ -24,6 +24,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 from . import ir
 from .dialects import DialectPolicy
 from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from .pipeline_breaks import break_pipelines
 from .program import Program, Stage
 
 __all__ = [
@@ -390,6 +391,10 @@ def build_select(
     lw = _Lowerer(policy)
     program = for_dialect(program, policy)
     stages, outputs = plan(program)
+    materialized: set[int] = set()
+    if policy.pipeline_budget is not None:
+        taken = [*keep, *program.inputs, *(n for st in stages for n, _ in st.columns)]
+        stages, materialized = break_pipelines(stages, policy.pipeline_budget, taken)
     source: exp.Expression = parse_table(table, policy)
     # Liveness: which columns each stage must carry forward.
     needed_later: list[set[str]] = []
@@ -411,7 +416,8 @@ def build_select(
         for name, e in stage.columns:
             projections.append(exp.Alias(this=lw.lower(e), alias=_ident(name)))
         select = _fence(exp.Select(expressions=projections).from_(source, copy=False), policy)
-        ctes.append(exp.CTE(this=select, alias=exp.TableAlias(this=_ident(_stage_name(i)))))
+        alias = exp.TableAlias(this=_ident(_stage_name(i)))
+        ctes.append(exp.CTE(this=select, alias=alias, materialized=True if i in materialized else None))
         source = exp.Table(this=_ident(_stage_name(i)))
         available = carry + [n for n, _ in stage.columns]
     projections = [_column(c) for c in keep_cols]
