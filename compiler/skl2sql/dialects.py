@@ -127,9 +127,11 @@ _ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
 
 #: CASE branches one pipeline may hold before a stage is materialized (``AS MATERIALIZED``), for
 #: engines that push each vector through every stage of a query: see :mod:`skl2sql.pipeline_breaks`.
-#: Measured on DuckDB 2.0 (1,000,000 rows, forests and boosting): 500-1,300 branches per pipeline
-#: ran fastest; 2,500 was 2x slower, one pipeline per stage of 25 deep trees no faster than none.
-_PIPELINE_BUDGET: dict[str, int] = {"duckdb": 1000}
+#: Measured on DuckDB 2.0 (2-core EPYC, 1,000,000 rows, forests and boosting on 20 features):
+#: 400-700 branches per pipeline ran fastest (RandomForest 100x8: 8.2 s unbroken, 5.7 s at 500,
+#: 6.5 s at 1,000, 7.0 s at 1,500, 7.1 s at 150, where copying the rows between pipelines starts
+#: to cost more than the cache saves).
+_PIPELINE_BUDGET: dict[str, int] = {"duckdb": 500}
 
 #: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
 #: Unicode (a plain literal is converted to the database code page).
