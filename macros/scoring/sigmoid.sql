@@ -1,8 +1,8 @@
-{#- The logistic function in the overflow-free two-branch form the compiler uses (matches
-    scipy.special.expit to about 1 ulp); NULL in, NULL out. `z` is a SQL expression. -#}
+{#- The logistic function as the compiler writes it, 1 / (1 + exp(-z)) with -z clamped to
+    [-700, 700] so no engine over- or underflows (matches scipy.special.expit to about 1 ulp);
+    NULL in, NULL out. `z` is a SQL expression. -#}
 {% macro sigmoid(z) -%}
-    case
-        when ({{ z }}) >= 0 then 1 / (1 + {{ skl2sql.safe_exp("0 - (" ~ z ~ ")") }})
-        when ({{ z }}) < 0 then {{ skl2sql.safe_exp(z) }} / (1 + {{ skl2sql.safe_exp(z) }})
-    end
+    {%- set neg = "(0 - (" ~ z ~ "))" -%}
+    {%- set bound = "cast(700 as " ~ skl2sql.type_double() ~ ")" -%}
+    1 / (1 + exp(case when {{ neg }} < -{{ bound }} then -{{ bound }} when {{ neg }} > {{ bound }} then {{ bound }} else {{ neg }} end))
 {%- endmacro %}
