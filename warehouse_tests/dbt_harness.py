@@ -235,6 +235,9 @@ class Scenario:
         self.forest_reg = RandomForestRegressor(n_estimators=6, max_depth=5, random_state=0).fit(gaps, self.yi.astype(float))
         self.Xg = flowers_with_gaps(self.Xi, self.forest)
         self.gb = GradientBoostingClassifier(n_estimators=15, max_depth=3, random_state=0).fit(self.X, self.y)
+        # compiled SQL large enough for DuckDB's pipeline breaks (> 500 CASE branches): the view
+        # gets the filter-friendly layout, the log table the batch one
+        self.big_forest = RandomForestClassifier(n_estimators=60, max_depth=7, random_state=0).fit(self.X, self.y)
         self.gb_multi = GradientBoostingClassifier(n_estimators=8, max_depth=2, random_state=0).fit(self.Xi, self.yi)
         self.gb_reg = GradientBoostingRegressor(n_estimators=10, loss="huber", random_state=0).fit(self.X, self.y.astype(float))
         self.hgb = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(gaps, self.yi > 0)
@@ -281,10 +284,11 @@ class Scenario:
         self.add("hgb_poisson_data", self.hgb_poisson, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("xgb_data", self.xgb, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("lgbm_data", self.lgbm, "stg_flowers_gaps", "flower_id", as_data=True)
+        self.add("big_forest", self.big_forest, "stg_customers", "customer_id")
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",
-                  *TREE_DATA_MODELS):
+                  "predict_big_forest", "predict_big_forest_log", *TREE_DATA_MODELS):
             self.snapshot("b1", t)
 
         write_seed(p, "customers", customer_table(self.X, range(len(self.X)), ["b1"] * 300 + ["b2"] * (len(self.X) - 300)))

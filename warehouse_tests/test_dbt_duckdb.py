@@ -70,6 +70,26 @@ def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
     assert len(s.snapshots["b1:predict_forest_data"]["flower_id"]) == len(s.Xg)
 
 
+def test_large_ensemble_view_filters_and_table_batches(scenario: Scenario) -> None:
+    """A 60-tree forest: the predict view is written without DuckDB's materialized stages (a
+    filter on the view reaches the scan), the incremental log with them (faster over a whole
+    table); both give scikit-learn's probabilities exactly."""
+    s = scenario
+    outputs = ["prediction", "probability_0", "probability_1"]
+    for table in ("predict_big_forest", "predict_big_forest_log"):
+        assert_matches(s.snapshots[f"b1:{table}"], s.big_forest, s.X, "customer_id", outputs)
+        assert len(s.snapshots[f"b1:{table}"]["customer_id"]) == 300
+
+    def compiled(model: str) -> str:
+        (path,) = list(s.project.glob(f"target/compiled/**/{model}.sql"))
+        return path.read_text()
+
+    assert "MATERIALIZED" not in compiled("predict_big_forest").upper()
+    assert "AS MATERIALIZED" in compiled("predict_big_forest_log")
+    macro = next(s.project.glob("macros/skl2sql/big_forest/score_big_forest__v*.sql")).read_text()
+    assert "{%- if batch -%}" in macro
+
+
 def test_log_appends_only_new_rows(scenario: Scenario) -> None:
     s = scenario
     first, second = s.snapshots["b1:predict_churn_log"], s.snapshots["b2:predict_churn_log"]

@@ -111,3 +111,37 @@ def test_split_keeps_summation_order() -> None:
     assert flat[3][1] == ir.Sum((ir.Column("s_part3"), tree(4)))
     assert all(case_weight(e) <= 2 for n, e in flat if n != "h")
     assert materialized == {1, 2, 3}
+
+
+def test_batch_false_lets_a_filter_reach_the_scan(tmp_path: Any) -> None:
+    """``batch=False`` (CLI ``--no-batch``; the dbt package's predict views) writes no
+    materialized stages: a filter on a view of the SQL is applied by the table scan, and the
+    scores are the batch layout's, bit for bit."""
+    import joblib
+
+    from skl2sql.cli import main
+
+    X, y = _data(seed=5)
+    est = RandomForestClassifier(n_estimators=100, max_depth=6, random_state=0).fit(X, y)
+    batch = skl2sql.compile(est, table="t", dialect="duckdb", keep=["id"])
+    view = skl2sql.compile(est, table="t", dialect="duckdb", keep=["id"], batch=False)
+    assert "MATERIALIZED" in batch.sql and "MATERIALIZED" not in view.sql
+    a, b = _score(batch.sql, X, batch.outputs), _score(view.sql, X, view.outputs)
+    for o in batch.outputs:
+        assert np.array_equal(a[o], b[o]), o
+    con = duckdb.connect()
+    con.register("frame", X.assign(id=np.arange(len(X))))
+    con.execute('CREATE TABLE "t" AS SELECT * FROM frame')
+    con.execute(f'CREATE VIEW "v" AS {view.sql}')
+    plan = "\n".join(str(r[1]) for r in con.execute('EXPLAIN SELECT * FROM "v" WHERE "id" = 5').fetchall())
+    scan = plan[plan.index("Seq Scan"):]
+    assert "Filters: id = 5" in scan[: scan.index("╰")]
+    assert con.execute('SELECT count(*) FROM "v" WHERE "id" = 5').fetchall() == [(1,)]
+    con.close()
+    path = tmp_path / "forest.joblib"
+    joblib.dump(est, path)
+    out = tmp_path / "forest.sql"
+    assert main(["compile", str(path), "-t", "t", "-k", "id", "--no-batch", "-o", str(out)]) == 0
+    assert "MATERIALIZED" not in out.read_text()
+    assert main(["compile", str(path), "-t", "t", "-k", "id", "-o", str(out)]) == 0
+    assert "MATERIALIZED" in out.read_text()

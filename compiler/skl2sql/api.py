@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -33,6 +33,9 @@ class CompiledModel:
     """A compiled model: the SQL, its output columns and the IR it came from.
 
     ``classes``: output column -> class label, for the per-class columns of a classifier.
+    ``batch``: the SQL is laid out for scoring whole tables (on DuckDB, large ensembles get
+    materialized pipeline breaks: 1.5-2x faster over a table, but a filter on the result can no
+    longer reach the scan); False for a view that is queried with filters (see :func:`compile`).
     """
 
     program: Program
@@ -43,10 +46,12 @@ class CompiledModel:
     outputs: list[str]
     estimator_name: str
     classes: dict[str, Any] = field(default_factory=dict)
+    batch: bool = True
 
     @property
     def policy(self) -> DialectPolicy:
-        return resolve_dialect(self.dialect)
+        policy = resolve_dialect(self.dialect)
+        return policy if self.batch else replace(policy, pipeline_budget=None)
 
     @cached_property
     def sql(self) -> str:
@@ -177,11 +182,16 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
     dialect: str = "duckdb",
     keep: Sequence[str] = (),
     features: Sequence[str] | None = None,
+    batch: bool = True,
 ) -> CompiledModel:
     """Compile a fitted estimator into SQL over ``table`` for ``dialect``.
 
     ``keep``: input columns passed through first (keys). ``features``: input column names when the
-    estimator was fitted on an array (otherwise ``feature_names_in_`` is used).
+    estimator was fitted on an array (otherwise ``feature_names_in_`` is used). ``batch=False``:
+    for SQL that will be a view queried with filters (``WHERE id = ...``). The default lays large
+    tree ensembles out for scoring whole tables; on DuckDB that materializes stages, which a
+    filter cannot pass (a point query on a 50-tree forest view took 1.4 s instead of 0.14 s).
+    Results are identical either way.
     """
     policy = resolve_dialect(dialect)
     keep_t = tuple(str(k) for k in keep)
@@ -203,6 +213,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
         outputs=[n for n, _ in program.outputs],
         estimator_name=type(estimator).__name__,
         classes=classes,
+        batch=batch,
     )
     _ = compiled.sql  # render now, so dialect errors surface at compile time
     return compiled

@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--expressions", action="store_true", help="print one bare expression per output instead of a SELECT")
     c.add_argument("--pretty", action="store_true", help="format the SQL over several lines")
+    c.add_argument(
+        "--no-batch", dest="batch", action="store_false",
+        help="lay the SQL out for a view queried with filters (DuckDB: no materialized stages, so a "
+        "WHERE reaches the scan); default: for scoring whole tables",
+    )
     c.add_argument("-o", "--output", default=None, help="write the SQL to this file instead of stdout")
 
     _add_dbt_parser(sub)
@@ -120,7 +125,9 @@ def _cmd_dbt_add(args: argparse.Namespace) -> int:
 def _cmd_compile(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     features = [f.strip() for f in args.features.split(",")] if args.features else None
-    compiled = compile_model(model, table=args.table, dialect=args.dialect, keep=args.keep, features=features)
+    compiled = compile_model(
+        model, table=args.table, dialect=args.dialect, keep=args.keep, features=features, batch=args.batch
+    )
     if args.expressions:
         text = "\n".join(f"{name}: {sql}" for name, sql in compiled.expressions().items())
     else:

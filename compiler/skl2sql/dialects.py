@@ -133,6 +133,10 @@ _ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
 #: to cost more than the cache saves).
 _PIPELINE_BUDGET: dict[str, int] = {"duckdb": 500}
 
+#: Most WITH elements (CTEs) one query may have. MariaDB refuses a 65th ("Too many WITH elements
+#: in WITH clause", measured on 10.11); see :mod:`skl2sql.stage_merge`.
+_MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
+
 #: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
 #: Unicode (a plain literal is converted to the database code page).
 _NATIONAL_LITERALS = frozenset({"tsql"})
@@ -150,6 +154,7 @@ class DialectPolicy:
     ``array_lookup``: ``[v1, v2, ...][i]`` is written for IR lookups (see _ARRAY_LOOKUP).
     ``pipeline_budget``: CASE branches per pipeline before a stage is materialized (None: never;
     see _PIPELINE_BUDGET).
+    ``max_with_elements``: most CTEs in one query (None: no known limit; see _MAX_WITH_ELEMENTS).
     """
 
     name: str
@@ -162,6 +167,7 @@ class DialectPolicy:
     cte_fence: str | None = None
     array_lookup: bool = False
     pipeline_budget: int | None = None
+    max_with_elements: int | None = None
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -195,6 +201,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         cte_fence=_CTE_FENCE.get(key),
         array_lookup=key in _ARRAY_LOOKUP,
         pipeline_budget=_PIPELINE_BUDGET.get(key),
+        max_with_elements=_MAX_WITH_ELEMENTS.get(key),
     )
 
 

@@ -26,6 +26,7 @@ from .dialects import DialectPolicy
 from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
 from .pipeline_breaks import break_pipelines
 from .program import Program, Stage
+from .stage_merge import fit_stage_limit
 
 __all__ = [
     "plan",
@@ -391,6 +392,8 @@ def build_select(
     lw = _Lowerer(policy)
     program = for_dialect(program, policy)
     stages, outputs = plan(program)
+    if policy.max_with_elements is not None:
+        stages = fit_stage_limit(stages, outputs, policy.max_with_elements)
     materialized: set[int] = set()
     if policy.pipeline_budget is not None:
         taken = [*keep, *program.inputs, *(n for st in stages for n, _ in st.columns)]

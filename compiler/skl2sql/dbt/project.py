@@ -31,7 +31,7 @@ import importlib
 import importlib.metadata
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,7 @@ def relation_macro_sql(compiled_sql_tree: exp.Expression, dialect: str) -> str:
 def model_version(compiled: CompiledModel) -> str:
     """Content hash of the compiled model: DuckDB SQL over a fixed placeholder table (so the same
     IR, keep columns and outputs give the same version on every machine)."""
-    policy = resolve_dialect("duckdb")
+    policy = replace(resolve_dialect("duckdb"), pipeline_budget=None)  # layout is not the model
     text = render(build_select(compiled.program, _PLACEHOLDER, compiled.keep, policy), policy)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -223,21 +223,29 @@ def _input_jinja(input_relation: str) -> str:
     return f"ref({jinja_literal(input_relation)})"
 
 
-def _version_macro_sql(name: str, version: str, compiled: dict[str, str]) -> str:
+def _version_macro_sql(name: str, version: str, compiled: dict[str, tuple[str, str]]) -> str:
+    """One macro per dbt target type. ``compiled[target]``: the SQL laid out for scoring a whole
+    table and for a view queried with filters (``batch=false``); written once where they agree."""
     macro = f"score_{name}__v{version}"
     lines = [
         HEADER_SQL,
         f"{{#- model {name}, version {version}: one implementation per compiled dbt target type -#}}\n",
-        f"{{% macro {macro}(relation) -%}}\n",
-        f"    {{{{ return(adapter.dispatch({jinja_literal(macro)})(relation)) }}}}\n",
+        f"{{% macro {macro}(relation, batch=true) -%}}\n",
+        f"    {{{{ return(adapter.dispatch({jinja_literal(macro)})(relation, batch)) }}}}\n",
         "{%- endmacro %}\n\n",
-        f"{{% macro default__{macro}(relation) -%}}\n",
+        f"{{% macro default__{macro}(relation, batch=true) -%}}\n",
         f"    {{{{ return(skl2sql.raise_not_compiled({jinja_literal(name)}, {jinja_literal(version)}, "
         f"{jinja_literal(sorted(compiled))})) }}}}\n",
         "{%- endmacro %}\n",
     ]
     for target in sorted(compiled):
-        lines += [f"\n{{% macro {target}__{macro}(relation) -%}}\n", compiled[target], "\n{%- endmacro %}\n"]
+        batch_sql, view_sql = compiled[target]
+        lines.append(f"\n{{% macro {target}__{macro}(relation, batch=true) -%}}\n")
+        if batch_sql == view_sql:
+            lines += [batch_sql, "\n"]
+        else:
+            lines += ["{%- if batch -%}\n", batch_sql, "\n{%- else -%}\n", view_sql, "\n{%- endif -%}\n"]
+        lines.append("{%- endmacro %}\n")
     return "".join(lines)
 
 
@@ -264,7 +272,7 @@ def _data_macro_sql(name: str, version: str, spec: LinearWeights | TreeNodes, ke
     return (
         HEADER_SQL
         + f"{{#- model {name}, version {version}: parameters in seed {seed}, scored by the package's generic macro -#}}\n"
-        + f"{{% macro {macro}(relation) -%}}\n"
+        + f"{{% macro {macro}(relation, batch=true) -%}}\n"
         + f"    {{{{ return(skl2sql.{generic}({', '.join(args)})) }}}}\n"
         + "{%- endmacro %}\n"
     )
@@ -274,13 +282,13 @@ def _switch_macro_sql(name: str, versions: Sequence[str]) -> str:
     lines = [
         HEADER_SQL,
         f"{{#- score a relation with model {name}: the given version, else the pinned or latest one -#}}\n",
-        f"{{% macro score_{name}(relation, version=none) -%}}\n",
+        f"{{% macro score_{name}(relation, version=none, batch=true) -%}}\n",
         f"    {{%- set v = version or score_{name}_version() -%}}\n",
     ]
     for i, v in enumerate(versions):
         kw = "if" if i == 0 else "elif"
         lines.append(f"    {{%- {kw} v == {jinja_literal(v)} -%}}\n")
-        lines.append(f"        {{{{ return(score_{name}__v{v}(relation)) }}}}\n")
+        lines.append(f"        {{{{ return(score_{name}__v{v}(relation, batch)) }}}}\n")
     lines += [
         "    {%- else -%}\n",
         f"        {{{{ exceptions.raise_compiler_error(\"skl2sql: model {name} has no version '\" ~ v ~ \"'; "
@@ -316,7 +324,8 @@ def _predict_sql(name: str, input_jinja: str, param_seeds: Sequence[str]) -> str
         + f"{{#- every row of the input scored by model {name}; materialization set in dbt_project.yml -#}}\n"
         + _SESSION_CONFIG
         + _depends_on(param_seeds)
-        + f"{{{{ score_{name}({input_jinja}) }}}}\n"
+        + "{# a view is laid out for filtered queries, a table for scoring all rows (batch) #}\n"
+        + f"{{{{ score_{name}({input_jinja}, batch=(config.get('materialized') != 'view')) }}}}\n"
     )
 
 
@@ -609,14 +618,16 @@ def add_model(
     compile_keep = [*keep_t, batch_column] if batch_column and batch_column not in keep_t else keep_t
     data = _load_training_data(training_data)
 
-    per_target: dict[str, str] = {}
+    per_target: dict[str, tuple[str, str]] = {}
     first: CompiledModel | None = None
     for target in targets:
         dialect = dialect_for_dbt_target(target)
         compiled = compile_model(estimator, table=_PLACEHOLDER, dialect=dialect, keep=compile_keep, features=features)
         first = first or compiled
-        tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy)
-        per_target[target] = relation_macro_sql(tree, dialect)
+        batch_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy)
+        view_policy = replace(compiled.policy, pipeline_budget=None)
+        view_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, view_policy)
+        per_target[target] = (relation_macro_sql(batch_tree, dialect), relation_macro_sql(view_tree, dialect))
     assert first is not None
     version = model_version(first)
     spec = model_as_data(estimator, features) if as_data else None
