@@ -1,10 +1,11 @@
 """Timing of the tree-ensemble SQL layout on DuckDB (default settings).
 
-Usage: ``python benchmarks/trees_layout.py [--rows 1000000] [--batches 10,25,31]``
+Usage: ``python benchmarks/trees_layout.py [--rows 1000000] [--batches 10,25,31] [--budgets 0,250,500,1000]``
 
 For a RandomForest (100 trees, depth 8) and a GradientBoosting (300 trees, depth 5) on generated
-data with 20 features, prints per layout (trees per pinned stage): compile time, SQL bytes,
-planning time (EXPLAIN) and execution time (CREATE TABLE AS). Also compiles a 500-tree depth-6
+data with 20 features, prints per layout (trees per pinned stage, and CASE branches per DuckDB
+pipeline before a materialized stage, 0 = no breaks): compile time, SQL bytes, planning time
+(EXPLAIN) and execution time (CREATE TABLE AS). Also compiles a 500-tree depth-6
 model and compares its SQL size with a minimal per-node text encoding.
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 from sklearn.ensemble import ExtraTreesRegressor, GradientBoostingClassifier, RandomForestClassifier
 
 import skl2sql
+from skl2sql import dialects
 from skl2sql.assemblers import trees as trees_mod
 
 N_FEATURES = 20
@@ -45,8 +47,9 @@ def minimal_encoding_bytes(est: Any) -> int:
     return total
 
 
-def time_layout(con: Any, est: Any, names: list[str], batch: int) -> dict[str, float]:
+def time_layout(con: Any, est: Any, names: list[str], batch: int, budget: int = 500) -> dict[str, float]:
     trees_mod.TREES_PER_STAGE = batch
+    dialects._PIPELINE_BUDGET["duckdb"] = budget or 10**12
     t0 = time.perf_counter()
     compiled = skl2sql.compile(est, table="data", dialect="duckdb", features=names)
     sql = compiled.sql
@@ -64,6 +67,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--train", type=int, default=20_000)
     ap.add_argument("--batches", default="10,25,31")
+    ap.add_argument("--budgets", default="0,250,500,1000", help="CASE branches per pipeline (0: no breaks)")
     args = ap.parse_args()
     names = [f"f{i}" for i in range(N_FEATURES)]
     X, y = make_data(args.rows)
@@ -81,9 +85,12 @@ def main() -> None:
         est.predict_proba(X)
         print(f"{name}: sklearn predict_proba on {args.rows} rows: {time.perf_counter() - t0:.2f}s")
         for b in [int(v) for v in args.batches.split(",")]:
-            r = time_layout(con, est, names, b)
-            print(f"{name} trees/stage={b:3d}: " + ", ".join(f"{k}={v:.2f}" for k, v in r.items()), flush=True)
+            for budget in [int(v) for v in args.budgets.split(",")]:
+                r = time_layout(con, est, names, b, budget)
+                print(f"{name} trees/stage={b:3d} budget={budget:5d}: " + ", ".join(f"{k}={v:.2f}" for k, v in r.items()),
+                      flush=True)
     trees_mod.TREES_PER_STAGE = 25
+    dialects._PIPELINE_BUDGET["duckdb"] = 500
     big = ExtraTreesRegressor(n_estimators=500, max_depth=6, random_state=0, n_jobs=2).fit(Xt[:5000], Xt[:5000, 0])
     t0 = time.perf_counter()
     sql = skl2sql.compile(big, table="data", dialect="duckdb", features=names).sql
