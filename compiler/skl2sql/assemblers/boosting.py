@@ -115,7 +115,7 @@ def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) 
     raw = running_sum(per_iter, ctx, start, "raw")
     guard = And((_all_present(xs), float32_guard(xs, allow_null=False)))
     if isinstance(est, GradientBoostingRegressor):
-        return guard_prediction(Prediction("regressor", raw[0]), guard)
+        return guard_prediction(Prediction("regressor", raw[0]), guard, ctx)
     classes = list(est.classes_)
     labels = [label_literal(c) for c in classes]
     loss = str(est.loss)
@@ -129,7 +129,7 @@ def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) 
     else:
         probs = softmax(raw, ctx.materialize)
         pred = Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs))
-    return guard_prediction(pred, guard)
+    return guard_prediction(pred, guard, ctx)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def assemble_adaboost_classifier(est: Any, features: list[Feature], ctx: Context
     else:
         label_e = argmax(pred, labels)
         probs = softmax([div(p, lit(float(k - 1))) for p in pred], ctx.materialize)
-    return guard_prediction(Prediction("classifier", label_e, tuple(classes), proba=tuple(probs)), guard)
+    return guard_prediction(Prediction("classifier", label_e, tuple(classes), proba=tuple(probs)), guard, ctx)
 
 
 def weighted_median(preds: Sequence[Expr], weights: Sequence[float], ctx: Context) -> Expr:
@@ -323,5 +323,5 @@ def assemble_adaboost_regressor(est: Any, features: list[Feature], ctx: Context)
     preds = [predict_sub(e, features, ctx).value for e in est.estimators_]
     weights = [float(w) for w in np.asarray(est.estimator_weights_, dtype=np.float64)[:n]]
     value = weighted_median(preds, weights, ctx)
-    return guard_prediction(Prediction("regressor", value), _all_present(xs))
+    return guard_prediction(Prediction("regressor", value), _all_present(xs), ctx)
 
