@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -51,7 +51,7 @@ class CompiledModel:
     @property
     def policy(self) -> DialectPolicy:
         policy = resolve_dialect(self.dialect)
-        return policy if self.batch else replace(policy, pipeline_budget=None)
+        return policy if self.batch else policy.unbatched()
 
     @cached_property
     def sql(self) -> str:

@@ -18,7 +18,7 @@ rules that decide whether a number computed by the warehouse equals the one NumP
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot.dialects.dialect import Dialect
 
@@ -172,6 +172,11 @@ class DialectPolicy:
     @property
     def sqlglot_dialect(self) -> str:
         return self.name
+
+    def unbatched(self) -> DialectPolicy:
+        """This policy for SQL that will be a view queried with filters: no pipeline breaks,
+        which a filter on the view could not pass (see ``compile(batch=False)``)."""
+        return replace(self, pipeline_budget=None)
 
 
 def available_dialects() -> list[str]:

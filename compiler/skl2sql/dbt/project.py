@@ -31,7 +31,7 @@ import importlib
 import importlib.metadata
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,7 @@ def relation_macro_sql(compiled_sql_tree: exp.Expression, dialect: str) -> str:
 def model_version(compiled: CompiledModel) -> str:
     """Content hash of the compiled model: DuckDB SQL over a fixed placeholder table (so the same
     IR, keep columns and outputs give the same version on every machine)."""
-    policy = replace(resolve_dialect("duckdb"), pipeline_budget=None)  # layout is not the model
+    policy = resolve_dialect("duckdb").unbatched()  # the layout is not the model
     text = render(build_select(compiled.program, _PLACEHOLDER, compiled.keep, policy), policy)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -625,8 +625,7 @@ def add_model(
         compiled = compile_model(estimator, table=_PLACEHOLDER, dialect=dialect, keep=compile_keep, features=features)
         first = first or compiled
         batch_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy)
-        view_policy = replace(compiled.policy, pipeline_budget=None)
-        view_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, view_policy)
+        view_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy.unbatched())
         per_target[target] = (relation_macro_sql(batch_tree, dialect), relation_macro_sql(view_tree, dialect))
     assert first is not None
     version = model_version(first)
