@@ -46,6 +46,11 @@ class _Names:
         return name
 
 
+def _term_weights(e: ir.Expr) -> list[int]:
+    """The CASE weight of each term of a ``Sum``, or ``[case_weight(e)]`` for anything else."""
+    return [case_weight(t) for t in e.terms] if isinstance(e, ir.Sum) else [case_weight(e)]
+
+
 def _sum(terms: Sequence[ir.Expr]) -> ir.Expr:
     return terms[0] if len(terms) == 1 else ir.Sum(tuple(terms))
 
@@ -65,16 +70,19 @@ class _Splitter:
         self.load = 0
 
     def add(self, stage: Stage) -> None:
-        weight = sum(case_weight(e) for _, e in stage.columns)
+        # per column, the weight of each Sum term (or of the whole expression): every node is
+        # walked once, however the stage is then split
+        terms = [_term_weights(e) for _, e in stage.columns]
+        weight = sum(sum(t) for t in terms)
         if self.load + weight > self.budget:
             self.cut()
         if weight <= self.budget:
             self.out.append(stage)
             self.load += weight
             return
-        self.split(stage)
+        self.split(stage, terms)
 
-    def split(self, stage: Stage) -> None:
+    def split(self, stage: Stage, term_weights: list[list[int]]) -> None:
         current: list[tuple[str, ir.Expr]] = []
 
         def close() -> None:
@@ -82,8 +90,8 @@ class _Splitter:
             self.cut()
             current.clear()
 
-        for name, e in stage.columns:
-            weight = case_weight(e)
+        for (name, e), tws in zip(stage.columns, term_weights, strict=True):
+            weight = sum(tws)
             if self.load + weight <= self.budget:
                 current.append((name, e))
                 self.load += weight
@@ -95,8 +103,7 @@ class _Splitter:
                 self.load += weight
                 continue
             group: list[ir.Expr] = []
-            for term in e.terms:
-                tw = case_weight(term)
+            for term, tw in zip(e.terms, tws, strict=True):
                 if self.load + tw > self.budget and (group or current):
                     if group:
                         partial = self.names.fresh(name)

@@ -46,6 +46,11 @@ def route_left(x: Expr, condition: Expr, missing_left: bool) -> Expr:
     return condition
 
 
+def _is_leaf(left: Sequence[int], n: int) -> bool:
+    """``left[n] == -1`` (scikit-learn, XGBoost) or ``left[n] == n`` marks a leaf."""
+    return left[n] < 0 or left[n] == n
+
+
 def tree_to_expr(
     left: Sequence[int],
     right: Sequence[int],
@@ -58,14 +63,11 @@ def tree_to_expr(
 
     ``left[n] == -1`` (or ``left[n] == n``) marks a leaf whose value is ``leaf(n)``. Built
     bottom-up with an explicit stack, so tree depth is bounded by nothing but SQL engines."""
-    def is_leaf(n: int) -> bool:
-        return left[n] < 0 or left[n] == n
-
     built: dict[int, Expr] = {}
     stack: list[tuple[int, bool]] = [(root, False)]
     while stack:
         n, expanded = stack.pop()
-        if is_leaf(n):
+        if _is_leaf(left, n):
             built[n] = leaf(n)
             continue
         if not expanded:
@@ -94,14 +96,11 @@ def case_nesting(left: Sequence[int], right: Sequence[int], root: int = 0) -> in
     """How deep :func:`tree_to_expr` nests CASEs for this tree: a left subtree sits in its
     parent's THEN (one level deeper), a right subtree is merged into the parent's CASE (the same
     level), a leaf adds nothing. Computed without recursion."""
-    def is_leaf(n: int) -> bool:
-        return left[n] < 0 or left[n] == n
-
     nest: dict[int, int] = {}
     stack: list[tuple[int, bool]] = [(root, False)]
     while stack:
         n, expanded = stack.pop()
-        if is_leaf(n):
+        if _is_leaf(left, n):
             nest[n] = 0
         elif not expanded:
             stack.extend(((n, True), (int(right[n]), False), (int(left[n]), False)))
@@ -150,7 +149,7 @@ def tree_case(
     stack = [root]
     while stack:
         n = stack.pop()
-        if left[n] < 0 or left[n] == n:
+        if _is_leaf(left, n):
             continue
         cond = split(n)
         turned = _as_right_turn(cond)
@@ -178,7 +177,7 @@ def flat_tree_expr(
     stack: list[tuple[int, tuple[Expr, ...]]] = [(root, ())]
     while stack:
         n, conds = stack.pop()
-        if left[n] < 0 or left[n] == n:
+        if _is_leaf(left, n):
             whens.append((And(conds) if len(conds) > 1 else conds[0] if conds else lit(True), leaf(n)))
             continue
         stack.append((right[n], conds))

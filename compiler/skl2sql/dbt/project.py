@@ -624,9 +624,13 @@ def add_model(
         dialect = dialect_for_dbt_target(target)
         compiled = compile_model(estimator, table=_PLACEHOLDER, dialect=dialect, keep=compile_keep, features=features)
         first = first or compiled
-        batch_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy)
-        view_tree = build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy.unbatched())
-        per_target[target] = (relation_macro_sql(batch_tree, dialect), relation_macro_sql(view_tree, dialect))
+        batch_sql = relation_macro_sql(build_select(compiled.program, _PLACEHOLDER, compiled.keep, compiled.policy), dialect)
+        view_policy = compiled.policy.unbatched()
+        view_sql = (  # the same SQL unless the dialect has pipeline breaks: built once then
+            batch_sql if view_policy == compiled.policy
+            else relation_macro_sql(build_select(compiled.program, _PLACEHOLDER, compiled.keep, view_policy), dialect)
+        )
+        per_target[target] = (batch_sql, view_sql)
     assert first is not None
     version = model_version(first)
     spec = model_as_data(estimator, features) if as_data else None
