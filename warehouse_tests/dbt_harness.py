@@ -192,6 +192,14 @@ TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_g
                     "predict_gb_reg_data", "predict_hgb_data", "predict_hgb_poisson_data", "predict_xgb_data",
                     "predict_lgbm_data")
 
+#: Models over ``stg_flowers_nan``, where the missing cells are stored NaN instead of NULL.
+NAN_MODELS = ("predict_forest_nan_data", "predict_hgb_nan_data", "predict_hgb_nan")
+
+#: ``stg_flowers_gaps`` with every NULL feature stored as NaN (as a Parquet file from Spark or
+#: Polars would hold it); DuckDB and PostgreSQL both read ``cast('NaN' as double precision)``.
+NAN_VIEW = "select flower_id, {columns} from {{{{ ref('flowers_gaps') }}}}\n"
+NAN_COLUMN = "coalesce({c}, cast('NaN' as double precision)) as {c}"
+
 
 class Scenario:
     """Models, data and snapshots of one project built batch by batch on one target.
@@ -285,10 +293,15 @@ class Scenario:
         self.add("xgb_data", self.xgb, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("lgbm_data", self.lgbm, "stg_flowers_gaps", "flower_id", as_data=True)
         self.add("big_forest", self.big_forest, "stg_customers", "customer_id")
+        columns = ", ".join(NAN_COLUMN.format(c=c) for c in self.Xi.columns)
+        (p / "models" / "staging" / "stg_flowers_nan.sql").write_text(NAN_VIEW.format(columns=columns), encoding="utf-8")
+        self.add("forest_nan_data", self.forest, "stg_flowers_nan", "flower_id", as_data=True)
+        self.add("hgb_nan_data", self.hgb, "stg_flowers_nan", "flower_id", as_data=True)
+        self.add("hgb_nan", self.hgb, "stg_flowers_nan", "flower_id")
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",
-                  "predict_big_forest", "predict_big_forest_log", *TREE_DATA_MODELS):
+                  "predict_big_forest", "predict_big_forest_log", *TREE_DATA_MODELS, *NAN_MODELS):
             self.snapshot("b1", t)
 
         write_seed(p, "customers", customer_table(self.X, range(len(self.X)), ["b1"] * 300 + ["b2"] * (len(self.X) - 300)))

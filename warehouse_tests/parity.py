@@ -134,6 +134,28 @@ def compare(
         raise AssertionError(f"{where} {name}: {len(bad)} of {len(want)} rows differ:\n  " + "\n  ".join(bad[:10]))
 
 
+def store_nan(engine: Engine, table: str, X: pd.DataFrame, features: Sequence[str]) -> None:
+    """Turn the NULL cells of ``X``'s numeric (float) columns into NaN in ``table``, and check the
+    engine kept them as NaN: the harness otherwise loads NaN as NULL."""
+    from sqlglot import exp
+
+    t = exp.Table(this=exp.Identifier(this=table, quoted=True))
+    nan = exp.Cast(this=exp.Literal.string("NaN"), to=exp.DataType.build("DOUBLE"))
+    for c in features:
+        if not pd.api.types.is_float_dtype(X[c]) or not X[c].isna().any():
+            continue
+        column = exp.Column(this=exp.Identifier(this=c, quoted=True))
+        update = exp.Update(
+            this=t.copy(),
+            expressions=[exp.EQ(this=column.copy(), expression=nan.copy())],
+            where=exp.Where(this=exp.Is(this=column.copy(), expression=exp.Null())),
+        )
+        engine.execute(update.sql(dialect=engine.dialect))
+        count = exp.select(exp.Count(this=exp.Star())).from_(t.copy()).where(exp.EQ(this=column.copy(), expression=nan.copy()))
+        stored = engine.execute(count.sql(dialect=engine.dialect)).fetchone()[0]
+        assert stored == int(X[c].isna().sum()), f"{engine.name} kept {stored} NaN in {c}"
+
+
 def check_parity(
     est: Any,
     X: pd.DataFrame,
@@ -143,11 +165,14 @@ def check_parity(
     atol: float = 1e-9,
     rtol: float = 1e-9,
     reference: Any | None = None,
+    stored_nan: bool = False,
 ) -> skl2sql.CompiledModel:
     """Estimator vs IR (always) and vs SQL on ``engine`` (when given). Returns the compiled model.
 
     ``reference``: an object whose sklearn-style methods (``predict``, ``predict_proba``...) give
-    the expected outputs, when ``est`` itself has none (a raw LightGBM/XGBoost booster)."""
+    the expected outputs, when ``est`` itself has none (a raw LightGBM/XGBoost booster).
+    ``stored_nan``: the missing cells of numeric columns are stored as real NaN, not NULL (engines
+    that keep NaN in float columns: DuckDB, PostgreSQL), checked to be NaN in the table."""
     dialect = engine.dialect if engine is not None else "duckdb"
     compiled = skl2sql.compile(est, table="placeholder", dialect=dialect, keep=[KEY], features=features)
     ref = est if reference is None else reference
@@ -166,6 +191,8 @@ def check_parity(
         columns[c] = X[c].tolist()
     engine.create_table(table, columns)
     try:
+        if stored_nan:
+            store_nan(engine, table, X, compiled.features)
         compiled = skl2sql.compile(est, table=table, dialect=dialect, keep=[KEY], features=features)
         got = engine.query(compiled.sql)
     finally:

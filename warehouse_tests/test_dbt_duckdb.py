@@ -70,6 +70,19 @@ def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
     assert len(s.snapshots["b1:predict_forest_data"]["flower_id"]) == len(s.Xg)
 
 
+def test_stored_nan_is_missing(scenario: Scenario) -> None:
+    """Over a view whose missing cells are NaN (not NULL), the compiled model and the tree models
+    stored as data route them as missing values, as scikit-learn does."""
+    s = scenario
+    rows = s.query("stg_flowers_nan")
+    assert np.isnan(np.asarray(rows["sepal_length"], dtype=np.float64)).sum() == s.Xg["sepal_length"].isna().sum() > 0
+    iris3 = ["prediction", "probability_0", "probability_1", "probability_2"]
+    binary = ["prediction", "probability_False", "probability_True"]
+    assert_matches(s.snapshots["b1:predict_forest_nan_data"], s.forest, s.Xg, "flower_id", iris3)
+    assert_matches(s.snapshots["b1:predict_hgb_nan_data"], s.hgb, s.Xg, "flower_id", binary)
+    assert_matches(s.snapshots["b1:predict_hgb_nan"], s.hgb, s.Xg, "flower_id", binary)
+
+
 def test_large_ensemble_view_filters_and_table_batches(scenario: Scenario) -> None:
     """A 60-tree forest: the predict view is written without DuckDB's materialized stages (a
     filter on the view reaches the scan), the incremental log with them (faster over a whole

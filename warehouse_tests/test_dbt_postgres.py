@@ -69,6 +69,10 @@ def test_tree_models_as_data_match_sklearn(scenario: Scenario) -> None:
     shared.test_tree_models_as_data_match_sklearn(scenario)
 
 
+def test_stored_nan_is_missing(scenario: Scenario) -> None:
+    shared.test_stored_nan_is_missing(scenario)
+
+
 def test_log_appends_only_new_rows(scenario: Scenario) -> None:
     shared.test_log_appends_only_new_rows(scenario)
 

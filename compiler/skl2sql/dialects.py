@@ -137,6 +137,29 @@ _PIPELINE_BUDGET: dict[str, int] = {"duckdb": 500}
 #: in WITH clause", measured on 10.11); see :mod:`skl2sql.stage_merge`.
 _MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
 
+#: How each engine that can *store* NaN in a float column is told it apart, so an input NaN is read
+#: as NULL (sklearn's missing value) instead of a number. ``nullif``: ``NaN = NaN`` is true there
+#: (PostgreSQL and DuckDB also sort NaN above every number), so ``NULLIF(x, 'NaN')`` does it in one
+#: step; ``isnan``: IEEE comparison (``NaN = NaN`` is false), so ``CASE WHEN IS_NAN(x) THEN NULL``.
+#: Engines absent here keep no NaN in their float types (SQLite stores it as NULL; MySQL, MariaDB
+#: and SQL Server refuse it) or were not checked (Oracle's BINARY_DOUBLE: ``x IS NAN``, which sqlglot
+#: cannot write); see docs/design.md.
+_NAN_TEST: dict[str, str] = {
+    "duckdb": "nullif",
+    "postgres": "nullif",
+    "redshift": "nullif",
+    "materialize": "nullif",
+    "risingwave": "nullif",
+    "snowflake": "nullif",
+    "spark": "nullif",
+    "databricks": "nullif",
+    "bigquery": "isnan",
+    "trino": "isnan",
+    "presto": "isnan",
+    "athena": "isnan",
+    "clickhouse": "isnan",
+}
+
 #: Dialects where a string literal holding non-ASCII text must be written N'...' to keep it
 #: Unicode (a plain literal is converted to the database code page).
 _NATIONAL_LITERALS = frozenset({"tsql"})
@@ -155,6 +178,8 @@ class DialectPolicy:
     ``pipeline_budget``: CASE branches per pipeline before a stage is materialized (None: never;
     see _PIPELINE_BUDGET).
     ``max_with_elements``: most CTEs in one query (None: no known limit; see _MAX_WITH_ELEMENTS).
+    ``nan_test``: how a stored NaN in an input column is recognised and read as NULL (None: the
+    engine stores no NaN; see _NAN_TEST).
     """
 
     name: str
@@ -168,6 +193,7 @@ class DialectPolicy:
     array_lookup: bool = False
     pipeline_budget: int | None = None
     max_with_elements: int | None = None
+    nan_test: str | None = None
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -207,6 +233,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         array_lookup=key in _ARRAY_LOOKUP,
         pipeline_budget=_PIPELINE_BUDGET.get(key),
         max_with_elements=_MAX_WITH_ELEMENTS.get(key),
+        nan_test=_NAN_TEST.get(key),
     )
 
 

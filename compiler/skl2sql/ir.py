@@ -63,7 +63,7 @@ __all__ = [
 
 ArithOp = TypingLiteral["+", "-", "*", "/"]
 CompareOp = TypingLiteral["<", "<=", ">", ">=", "=", "!="]
-CastType = TypingLiteral["double", "float32", "text", "int"]
+CastType = TypingLiteral["double", "number", "float32", "text", "int"]
 LiteralValue = float | int | str | bool | None
 
 #: Scalar functions the IR knows. Each has a NumPy twin in the evaluator and a sqlglot node (or a
@@ -162,7 +162,14 @@ class InList:
 
 @dataclass(frozen=True, slots=True)
 class Cast:
-    """A type conversion. ``float32`` rounds a double to the nearest single-precision value."""
+    """A type conversion. ``float32`` rounds a double to the nearest single-precision value.
+
+    ``number`` reads an *input* column as a double the way sklearn reads a feature: a NaN stored in
+    the warehouse (DuckDB, PostgreSQL, Snowflake, BigQuery... keep real NaN in float columns, e.g.
+    from Parquet or Arrow) is a missing value, i.e. NULL, not a number that sorts above every other
+    (PostgreSQL/DuckDB) and poisons every sum. The lowering writes the dialect's NaN test around
+    the cast (:attr:`skl2sql.dialects.DialectPolicy.nan_test`); in the IR it is the same as ``double``
+    (the evaluator's NULL is NaN already)."""
 
     item: Expr
     to: CastType

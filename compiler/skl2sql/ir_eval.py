@@ -125,7 +125,7 @@ def evaluate(e: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         return np.where(_null(item), np.nan, out)
     if isinstance(e, Cast):
         item = evaluate(e.item, env, n)
-        if e.to == "double":
+        if e.to in ("double", "number"):
             return _as_float(item)
         if e.to == "float32":
             return _as_float(item).astype(np.float32).astype(np.float64)

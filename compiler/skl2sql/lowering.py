@@ -142,9 +142,26 @@ def _string_side(e: ir.Compare) -> tuple[ir.Expr, ir.Expr] | None:
     return None
 
 
+def numeric_inputs(program: Program, policy: DialectPolicy) -> frozenset[str]:
+    """Input columns the program reads as numbers (``Cast(column, "number")`` somewhere), where
+    the dialect can store NaN: their bare ``IS NULL`` tests (imputers, row guards) must see a
+    stored NaN as missing too, as sklearn does."""
+    if policy.nan_test is None:
+        return frozenset()
+    inputs = set(program.inputs)
+    exprs = [e for _, e in program.outputs] + [e for st in program.stages for _, e in st.columns]
+    return frozenset(
+        n.item.name
+        for e in exprs
+        for n in ir.walk(e)
+        if isinstance(n, ir.Cast) and n.to == "number" and isinstance(n.item, ir.Column) and n.item.name in inputs
+    )
+
+
 class _Lowerer:
-    def __init__(self, policy: DialectPolicy) -> None:
+    def __init__(self, policy: DialectPolicy, numeric: frozenset[str] = frozenset()) -> None:
         self.policy = policy
+        self.numeric = numeric
 
     def literal(self, node: ir.Literal, value_position: bool = False) -> exp.Expression:
         v = node.value
@@ -213,7 +230,10 @@ class _Lowerer:
         if isinstance(e, ir.Not):
             return exp.Not(this=exp.Paren(this=self.lower(e.item)))
         if isinstance(e, ir.IsNull):
-            return exp.Is(this=_paren(self.lower(e.item)), expression=exp.Null())
+            item = e.item
+            if isinstance(item, ir.Column) and item.name in self.numeric:
+                item = ir.Cast(item, "number")
+            return exp.Is(this=_paren(self.lower(item)), expression=exp.Null())
         if isinstance(e, ir.Lookup):
             if e.fallback is not None or not self.policy.array_lookup:
                 raise Skl2SqlError("internal: a Lookup reached the lowering unresolved")
@@ -231,7 +251,8 @@ class _Lowerer:
                 )
             return exp.In(this=_paren(self.lower(e.item)), expressions=[self.literal(v) for v in e.values])
         if isinstance(e, ir.Cast):
-            return exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
+            out = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
+            return self.nan_as_null(out) if e.to == "number" else out
         if isinstance(e, ir.Case):
             ifs = [exp.If(this=self.lower(c), true=self.value(v)) for c, v in e.whens]
             default = self.value(e.default) if e.default is not None else None
@@ -273,8 +294,18 @@ class _Lowerer:
             cls(this=self.exact_string_item(other), expression=self.exact_string_literal(lit_node)),
         )
 
+    def nan_as_null(self, x: exp.Expression) -> exp.Expression:
+        """``x`` (an input read as a double) with a stored NaN turned into NULL, as the dialect
+        tests for NaN (see ``_NAN_TEST`` in dialects.py); unchanged where the engine keeps none."""
+        if self.policy.nan_test is None:
+            return x
+        nan = exp.Cast(this=exp.Literal.string("NaN"), to=exp.DataType.build("DOUBLE"))
+        if self.policy.nan_test == "nullif":
+            return exp.Nullif(this=x, expression=nan)
+        return exp.Case(ifs=[exp.If(this=exp.IsNan(this=x.copy()), true=exp.Null())], default=x)
+
     def cast_type(self, to: str) -> exp.DataType:
-        if to == "double":
+        if to in ("double", "number"):
             return exp.DataType.build("DOUBLE")
         if to == "float32":
             if not self.policy.float32_type:
@@ -389,8 +420,8 @@ def build_select(
     program: Program, table: str, keep: Sequence[str], policy: DialectPolicy
 ) -> exp.Expression:
     """The whole model as one SELECT over ``table``: keep columns, then outputs."""
-    lw = _Lowerer(policy)
     program = for_dialect(program, policy)
+    lw = _Lowerer(policy, numeric_inputs(program, policy))
     stages, outputs = plan(program)
     if policy.max_with_elements is not None:
         stages = fit_stage_limit(stages, outputs, policy.max_with_elements)
@@ -434,8 +465,9 @@ def build_select(
 
 def build_expressions(program: Program, policy: DialectPolicy) -> dict[str, exp.Expression]:
     """Each output as a bare expression over the input columns (no FROM)."""
-    lw = _Lowerer(policy)
-    return {name: lw.value(e) for name, e in inline_all(for_dialect(program, policy))}
+    program = for_dialect(program, policy)
+    lw = _Lowerer(policy, numeric_inputs(program, policy))
+    return {name: lw.value(e) for name, e in inline_all(program)}
 
 
 def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) -> str:

@@ -97,10 +97,11 @@ class Context:
 
     def number(self, e: Expr) -> Expr:
         """``e`` as a double. Input columns are cast once where they enter numeric work, so an
-        INTEGER or DECIMAL column never meets integer division or overflow; derived values are
-        doubles already."""
+        INTEGER or DECIMAL column never meets integer division or overflow, and a stored NaN becomes
+        NULL (sklearn's missing value; see :class:`~skl2sql.ir.Cast`); derived values are doubles
+        already."""
         if isinstance(e, Column) and e.name in self.inputs:
-            return Cast(e, "double")
+            return Cast(e, "number")
         return e
 
     def fresh_name(self, hint: str = "v") -> str:

@@ -36,7 +36,7 @@ skl2sql_z as (
         {%- endfor %}
         {%- for k in range(n_scores) %}
         {% for f in features -%}
-        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * cast(skl2sql_in.{{ adapter.quote(f) }} as {{ dbl }}) + {% endfor -%}
+        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * {{ skl2sql.input_number("skl2sql_in." ~ adapter.quote(f)) }} + {% endfor -%}
         skl2sql_w.skl2sql_b_{{ k }} as skl2sql_z_{{ k }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ relation }} as skl2sql_in

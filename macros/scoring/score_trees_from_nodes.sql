@@ -5,7 +5,8 @@
     from the rows; leaf values are then added per score in tree order (tree_value_list +
     tree_list_sum), so sums equal scikit-learn's bit for bit; then the task's link. A row goes
     left when x <= threshold (thresholds are stored as the float64 boundary of scikit-learn's
-    float32 comparison), or when x is NULL and missing_left = 1.
+    float32 comparison), or when x is missing (NULL, or a stored NaN: skl2sql.input_number) and
+    missing_left = 1.
     task: mean_regression, mean_classifier (forests and single trees: sum / number of trees),
     regression, exp_regression (log link), logistic (label where raw >= 0), logistic_strict
     (label where raw > 0), exponential, softmax (gradient boosting); sigmoid_regression,
@@ -35,16 +36,17 @@ with skl2sql_in as materialized (
         {%- endfor %}
         {%- set xs = [] %}
         {%- for f in features %}
-        {%- do xs.append("cast(" ~ q(f) ~ " as " ~ dbl ~ ")") %}
+        {%- do xs.append(skl2sql.input_number(q(f))) %}
         {%- endfor %}
         {{ skl2sql.tree_feature_array(xs) }} as skl2sql_xs,
         {%- if float32_range or not allow_missing %}
         case when
         {%- for f in features %}
             {%- if float32_range %}
-            {% if allow_missing %}({{ q(f) }} is null or ({% endif %}cast({{ q(f) }} as {{ dbl }}) > -{{ limit }} and cast({{ q(f) }} as {{ dbl }}) < {{ limit }}{% if allow_missing %})){% endif %}{{ " and" if not loop.last }}
+            {%- set x = skl2sql.input_number(q(f)) %}
+            {% if allow_missing %}({{ x }} is null or ({% endif %}{{ x }} > -{{ limit }} and {{ x }} < {{ limit }}{% if allow_missing %})){% endif %}{{ " and" if not loop.last }}
             {%- else %}
-            {{ q(f) }} is not null{{ " and" if not loop.last }}
+            {{ skl2sql.input_number(q(f)) }} is not null{{ " and" if not loop.last }}
             {%- endif %}
         {%- endfor %}
         then 1 else 0 end as skl2sql_ok,

@@ -1,1 +1,1 @@
-SELECT `customer_id`, 0.1E0 * CAST(`a` AS FLOAT64) + ((-2.5E-7) * CAST(`a"; drop table x; --` AS FLOAT64)) + 0.3333333333333333E0 AS `prediction` FROM `analytics`.`customers`
+SELECT `customer_id`, 0.1E0 * CASE WHEN IS_NAN(CAST(`a` AS FLOAT64)) THEN NULL ELSE CAST(`a` AS FLOAT64) END + ((-2.5E-7) * CASE WHEN IS_NAN(CAST(`a"; drop table x; --` AS FLOAT64)) THEN NULL ELSE CAST(`a"; drop table x; --` AS FLOAT64) END) + 0.3333333333333333E0 AS `prediction` FROM `analytics`.`customers`

@@ -1,1 +1,1 @@
-SELECT "customer_id", 0.1E0 * CAST("a" AS Nullable(Float64)) + ((-2.5E-7) * CAST("a""; drop table x; --" AS Nullable(Float64))) + 0.3333333333333333E0 AS "prediction" FROM "analytics"."customers"
+SELECT "customer_id", 0.1E0 * CASE WHEN isNaN(CAST("a" AS Nullable(Float64))) THEN NULL ELSE CAST("a" AS Nullable(Float64)) END + ((-2.5E-7) * CASE WHEN isNaN(CAST("a""; drop table x; --" AS Nullable(Float64))) THEN NULL ELSE CAST("a""; drop table x; --" AS Nullable(Float64)) END) + 0.3333333333333333E0 AS "prediction" FROM "analytics"."customers"

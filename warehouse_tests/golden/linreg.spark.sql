@@ -1,1 +1,1 @@
-SELECT `customer_id`, 0.1E0 * CAST(`a` AS DOUBLE) + ((-2.5E-7) * CAST(`a"; drop table x; --` AS DOUBLE)) + 0.3333333333333333E0 AS `prediction` FROM `analytics`.`customers`
+SELECT `customer_id`, 0.1E0 * NULLIF(CAST(`a` AS DOUBLE), CAST('NaN' AS DOUBLE)) + ((-2.5E-7) * NULLIF(CAST(`a"; drop table x; --` AS DOUBLE), CAST('NaN' AS DOUBLE))) + 0.3333333333333333E0 AS `prediction` FROM `analytics`.`customers`

@@ -192,7 +192,7 @@ def _weights_row(spec: LinearWeights, weights_table: str, model_version: str, di
 def _program(spec: LinearWeights) -> Program:
     """The scoring as IR over the input features and the pivoted weight columns."""
     ctx = Context(reserved=set(spec.features), inputs=set(spec.features))
-    xs: list[Expr] = [Cast(Column(f), "double") for f in spec.features]
+    xs: list[Expr] = [Cast(Column(f), "number") for f in spec.features]
     scores: list[Expr] = []
     for k in range(spec.n_scores):
         terms: list[Expr] = [mul(Column(_weight_column(k, j)), x) for j, x in enumerate(xs)]

@@ -180,12 +180,12 @@ def _feature_types(compiled: CompiledModel, data: Any) -> list[dict[str, str]]:
     numeric: set[str] = set()
     for _, e in compiled.program.outputs:
         for node in walk(e):
-            if isinstance(node, Cast) and isinstance(node.item, Column) and node.to == "double":
+            if isinstance(node, Cast) and isinstance(node.item, Column) and node.to in ("double", "number"):
                 numeric.add(node.item.name)
     for stage in compiled.program.stages:
         for _, e in stage.columns:
             for node in walk(e):
-                if isinstance(node, Cast) and isinstance(node.item, Column) and node.to == "double":
+                if isinstance(node, Cast) and isinstance(node.item, Column) and node.to in ("double", "number"):
                     numeric.add(node.item.name)
     dtypes: dict[str, str] = {}
     if data is not None and hasattr(data, "dtypes"):
