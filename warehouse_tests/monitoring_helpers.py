@@ -98,8 +98,9 @@ class Project:
     def table_name(self, name: str) -> str:
         return f'"{self.pg_schema}"."{name}"' if self.target == "postgres" else f'main."{name}"'
 
-    def load(self, name: str, df: pd.DataFrame) -> None:
-        """Replace raw table ``name`` with ``df``."""
+    def load(self, name: str, df: pd.DataFrame, nan_columns: Sequence[str] = ()) -> None:
+        """Replace raw table ``name`` with ``df``. Missing cells load as NULL, except in
+        ``nan_columns``, where they are stored as real NaN (as Parquet from Spark would hold them)."""
         con = self.connect()
         try:
             if self.target == "duckdb":
@@ -119,6 +120,13 @@ class Project:
                     if rows:
                         ph = ", ".join(["%s"] * len(df.columns))
                         cur.executemany(f"INSERT INTO {self.table_name(name)} VALUES ({ph})", rows)
+            for c in nan_columns:
+                update = f"UPDATE {self.table_name(name)} SET \"{c}\" = CAST('NaN' AS DOUBLE PRECISION) WHERE \"{c}\" IS NULL"
+                if self.target == "duckdb":
+                    con.execute(update)
+                else:
+                    with con.cursor() as cur:
+                        cur.execute(update)
         finally:
             con.close()
 

@@ -147,8 +147,9 @@ def _build(target: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sc
         project.load("customers", pd.concat([batches["w1"], batches["w2"]])[inputs])
         project.load("labels", half[half.customer_id < 20_000])
         project.run("run")
-        # w3 arrives; all of w1 and half of w2 are labelled
-        project.load("customers", pd.concat(batches.values())[inputs])
+        # w3 arrives, its missing values of b stored as NaN (monitoring and scoring read them as
+        # missing, as sklearn does); all of w1 and half of w2 are labelled
+        project.load("customers", pd.concat(batches.values())[inputs], nan_columns=["b"])
         project.load("labels", pd.concat([labels[labels.customer_id < 20_000], half[half.customer_id.between(20_000, 29_999)]]))
         project.run("run")
         perf3 = project.metrics("skl2sql_monitor_performance")

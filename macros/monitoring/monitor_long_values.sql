@@ -1,6 +1,7 @@
 {#- Unpivot columns of a relation into (batch, feature, kind, x, c) with one scan: the relation is
     crossed with a VALUES list of the column names and a CASE picks each row's value. Numeric
-    columns become doubles in x, categorical ones text in c. -#}
+    columns become doubles in x (a stored NaN is NULL, a missing value, as the model reads it:
+    skl2sql.input_number), categorical ones text in c. -#}
 {% macro monitor_long_values(relation, batch_sql, numeric, categorical) -%}
   {%- set dbl = skl2sql.monitor_double() -%}
   {%- set txt = skl2sql.monitor_text() -%}
@@ -10,7 +11,7 @@ select
     f.kind,
     {% if numeric -%}
     case f.feature
-      {%- for col in numeric %} when {{ skl2sql.monitor_literal(col) }} then cast(s.{{ adapter.quote(col) }} as {{ dbl }}){% endfor %}
+      {%- for col in numeric %} when {{ skl2sql.monitor_literal(col) }} then {{ skl2sql.input_number("s." ~ adapter.quote(col)) }}{% endfor %}
     end
     {%- else -%}cast(null as {{ dbl }}){%- endif %} as x,
     {% if categorical -%}
