@@ -54,6 +54,10 @@ def files(tmp_path_factory: pytest.TempPathFactory, model_and_data: tuple[Any, p
     sio.dump(knn, out["knn"])
     out["unknown_ext"] = d / "model.onnx"
     out["unknown_ext"].write_bytes(b"not a model")
+    from test_errors import _quantile_chain
+
+    out["qchain"] = d / "qchain.skops"
+    sio.dump(_quantile_chain(), out["qchain"])
     out["untrusted"] = d / "untrusted.skops"
     sio.dump({"model": model, "extra": fractions.Fraction(1, 3)}, out["untrusted"])
     return out
@@ -175,6 +179,7 @@ def test_estimators(capsys: pytest.CaptureFixture[str]) -> None:
         ("unsupported estimator", ["compile", "{knn}", "-t", "t", "-f", "x"], "KNeighborsClassifier"),
         ("untrusted type", ["compile", "{untrusted}", "-t", "t"], "untrusted"),
         ("keep clash", ["compile", "{skops}", "-t", "t", "-k", "prediction"], "clash"),
+        ("expressions too large", ["compile", "{qchain}", "-t", "t", "--expressions"], "bare expressions"),
     ],
 )
 def test_errors_are_one_line_exit_2(case: str, argv: list[str], needle: str, files: dict[str, Path],

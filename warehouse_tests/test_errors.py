@@ -209,3 +209,50 @@ def test_unquoted_hostile_table_is_one_identifier(engine_name: str, array_model:
         con.execute(compiled.sql)
     assert con.execute("SELECT count(*) FROM x").fetchall() == [(0,)]
     con.close()
+
+
+# --- expressions() that would not fit ------------------------------------------------------------
+
+
+def _quantile_chain() -> Any:
+    """Three QuantileTransformers: each reads its input in many interpolation branches, so the
+    inlined expression multiplies per step (110 M nodes on iris, from 4,500 in the SELECT)."""
+    from sklearn.datasets import load_iris
+    from sklearn.preprocessing import QuantileTransformer
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    steps = [QuantileTransformer(n_quantiles=50), StandardScaler(), QuantileTransformer(n_quantiles=20)]
+    return make_pipeline(*steps, LogisticRegression(max_iter=500)).fit(X, y)
+
+
+def test_expressions_too_large_is_a_typed_error_at_once() -> None:
+    import time
+
+    compiled = skl2sql.compile(_quantile_chain(), table="t")
+    start = time.perf_counter()
+    with pytest.raises(skl2sql.ExpressionTooLargeError) as err:
+        compiled.expressions()
+    assert time.perf_counter() - start < 10  # counted, not rendered (rendering would take hours)
+    msg = str(err.value)
+    assert "Pipeline" in msg and "CompiledModel.sql" in msg and "max_nodes" in msg
+    assert isinstance(err.value, Skl2SqlError)
+    assert compiled.sql.startswith("WITH")  # the SELECT with CTEs is unaffected
+
+
+def test_expressions_cap_is_a_parameter() -> None:
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
+    compiled = skl2sql.compile(LogisticRegression().fit(X, [0, 0, 1, 1]), table="t")
+    assert set(compiled.expressions()) == set(compiled.outputs)
+    with pytest.raises(skl2sql.ExpressionTooLargeError):
+        compiled.expressions(max_nodes=10)
+
+
+def test_inlined_size_counts_what_inlining_makes() -> None:
+    """The count the cap uses equals the nodes of the actually inlined outputs."""
+    from skl2sql.ir import walk
+    from skl2sql.lowering import inline_all, inlined_size
+
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "b": [1.0, 0.0, 1.0, 0.0, 2.0, 2.0]})
+    est = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, [0, 1, 2, 0, 1, 2])
+    program = skl2sql.compile(est, table="t").program
+    assert inlined_size(program) == sum(len(walk(e)) for _, e in inline_all(program)) > program.size()

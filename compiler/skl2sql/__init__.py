@@ -12,6 +12,7 @@ from .api import CompiledModel, compile
 from .assemblers import supported_estimators
 from .dialects import available_dialects
 from .errors import (
+    ExpressionTooLargeError,
     ModelLoadError,
     SchemaError,
     Skl2SqlError,
@@ -31,5 +32,6 @@ __all__ = [
     "UnsupportedDialectError",
     "SchemaError",
     "ModelLoadError",
+    "ExpressionTooLargeError",
     "__version__",
 ]

@@ -9,6 +9,7 @@ __all__ = [
     "UnsupportedDialectError",
     "SchemaError",
     "ModelLoadError",
+    "ExpressionTooLargeError",
 ]
 
 
@@ -30,3 +31,9 @@ class SchemaError(Skl2SqlError):
 
 class ModelLoadError(Skl2SqlError):
     """A model file cannot be read (unknown format, untrusted types, corrupt file)."""
+
+
+class ExpressionTooLargeError(Skl2SqlError):
+    """The outputs as bare expressions (``CompiledModel.expressions()``) would repeat shared
+    intermediate values so often that the text would be unusably large: a bare expression has no
+    CTE to compute a value once, so a value read in k places is written k times, per stage."""

@@ -93,6 +93,21 @@ def plan(program: Program) -> tuple[list[Stage], list[tuple[str, ir.Expr]]]:
     return stages, outputs
 
 
+def inlined_size(program: Program) -> int:
+    """IR nodes the outputs have once every stage column is inlined where it is read: what
+    :func:`inline_all` would make, counted without making it (a column read k times counts k
+    times, so a chain of stages each read twice doubles per stage)."""
+    size: dict[str, int] = {}
+
+    def count(e: ir.Expr) -> int:
+        return sum(size.get(n.name, 1) if isinstance(n, ir.Column) else 1 for n in ir.walk(e))
+
+    for stage in program.stages:
+        for name, e in stage.columns:
+            size[name] = count(e)
+    return sum(count(e) for _, e in program.outputs)
+
+
 def inline_all(program: Program) -> list[tuple[str, ir.Expr]]:
     mapping: dict[str, ir.Expr] = {}
     for stage in program.stages:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .ir import Cast, Column, Expr, is_trivial, lit
+from .ir import Cast, Column, Expr, is_trivial, lit, walk
 
 __all__ = [
     "Feature",
@@ -76,6 +76,11 @@ class Program:
     inputs: tuple[str, ...]
     stages: tuple[Stage, ...]
     outputs: tuple[tuple[str, Expr], ...]
+
+    def size(self) -> int:
+        """IR nodes of every stage column and output, each counted once (as the SELECT has them)."""
+        exprs = [e for st in self.stages for _, e in st.columns] + [e for _, e in self.outputs]
+        return sum(len(walk(e)) for e in exprs)
 
 
 @dataclass
