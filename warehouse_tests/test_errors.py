@@ -256,3 +256,24 @@ def test_inlined_size_counts_what_inlining_makes() -> None:
     est = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, [0, 1, 2, 0, 1, 2])
     program = skl2sql.compile(est, table="t").program
     assert inlined_size(program) == sum(len(walk(e)) for _, e in inline_all(program)) > program.size()
+
+
+def test_compile_leaves_the_garbage_collector_as_it_was() -> None:
+    """compile pauses Python's cyclic collector (half of a large model's compile time) and
+    restores it, also when compile raises, and leaves a collector the caller paused paused."""
+    import gc
+
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]})
+    model = LinearRegression().fit(X, [1.0, 2.0, 3.0, 5.0])
+    assert gc.isenabled()
+    skl2sql.compile(model, table="t")
+    assert gc.isenabled()
+    with pytest.raises(UnsupportedEstimatorError):
+        skl2sql.compile(KNeighborsClassifier(n_neighbors=1).fit(X, [0, 1, 0, 1]), table="t")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        skl2sql.compile(model, table="t").to_sql(pretty=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

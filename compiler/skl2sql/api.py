@@ -20,6 +20,7 @@ import numpy as np
 from . import assemblers
 from .dialects import DialectPolicy, resolve_dialect
 from .errors import ExpressionTooLargeError, SchemaError
+from .gc_pause import paused_gc
 from .ir import Column, Expr
 from .ir_eval import evaluate_program
 from .lowering import build_expressions, build_select, inlined_size, render
@@ -63,9 +64,11 @@ class CompiledModel:
         """One SELECT over ``table``: keep columns, then the outputs."""
         return render(build_select(self.program, self.table, self.keep, self.policy), self.policy)
 
+    @paused_gc()
     def to_sql(self, pretty: bool = False) -> str:
         return render(build_select(self.program, self.table, self.keep, self.policy), self.policy, pretty)
 
+    @paused_gc()
     def expressions(self, max_nodes: int = MAX_EXPRESSION_NODES) -> dict[str, str]:
         """Output name -> bare SQL expression over the input columns (no FROM), to embed in a
         SELECT of your own.
@@ -197,6 +200,7 @@ def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Seq
     return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes
 
 
+@paused_gc()
 def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglot's transpile
     estimator: Any,
     table: str,

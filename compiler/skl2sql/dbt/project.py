@@ -42,6 +42,7 @@ from ..api import CompiledModel
 from ..api import compile as compile_model
 from ..dialects import dialect_for_dbt_target, resolve_dialect
 from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from ..gc_pause import paused_gc
 from ..ir import Cast, Column, walk
 from ..lowering import build_select, render
 from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
@@ -576,6 +577,7 @@ def _call_monitoring(project: Path, name: str, version: str, training_data: Any,
     write_baseline(project, name, version, training_data, compiled, estimator, **accepted)
 
 
+@paused_gc()
 def add_model(
     estimator: Any,
     *,
