@@ -157,20 +157,22 @@ def _string_side(e: ir.Compare) -> tuple[ir.Expr, ir.Expr] | None:
     return None
 
 
-def numeric_inputs(program: Program, policy: DialectPolicy) -> frozenset[str]:
-    """Input columns the program reads as numbers (``Cast(column, "number")`` somewhere), where
-    the dialect can store NaN: their bare ``IS NULL`` tests (imputers, row guards) must see a
-    stored NaN as missing too, as sklearn does."""
-    if policy.nan_test is None:
-        return frozenset()
-    inputs = set(program.inputs)
-    exprs = [e for _, e in program.outputs] + [e for st in program.stages for _, e in st.columns]
-    return frozenset(
-        n.item.name
-        for e in exprs
-        for n in ir.walk(e)
-        if isinstance(n, ir.Cast) and n.to == "number" and isinstance(n.item, ir.Column) and n.item.name in inputs
-    )
+def _references(e: ir.Expr, numeric: set[str]) -> set[str]:
+    """Column names ``e`` reads; adds to ``numeric`` the columns it reads as numbers
+    (``Cast(column, "number")``). One walk serves both, as large ensembles make walks costly."""
+    names: set[str] = set()
+    for n in ir.walk(e):
+        if isinstance(n, ir.Column):
+            names.add(n.name)
+        elif isinstance(n, ir.Cast) and n.to == "number" and isinstance(n.item, ir.Column):
+            numeric.add(n.item.name)
+    return names
+
+
+def _nan_tested(numeric: set[str], program: Program, policy: DialectPolicy) -> frozenset[str]:
+    """The input columns read as numbers whose bare ``IS NULL`` tests (imputers, row guards) must
+    see a stored NaN as missing too, as sklearn does; none where the dialect stores no NaN."""
+    return frozenset(numeric & set(program.inputs)) if policy.nan_test is not None else frozenset()
 
 
 class _Lowerer:
@@ -436,7 +438,6 @@ def build_select(
 ) -> exp.Expression:
     """The whole model as one SELECT over ``table``: keep columns, then outputs."""
     program = for_dialect(program, policy)
-    lw = _Lowerer(policy, numeric_inputs(program, policy))
     stages, outputs = plan(program)
     if policy.max_with_elements is not None:
         stages = fit_stage_limit(stages, outputs, policy.max_with_elements)
@@ -448,14 +449,16 @@ def build_select(
     # Liveness: which columns each stage must carry forward.
     needed_later: list[set[str]] = []
     live: set[str] = set()
+    numeric: set[str] = set()
     for _, e in outputs:
-        live |= {n.name for n in ir.walk(e) if isinstance(n, ir.Column)}
+        live |= _references(e, numeric)
     for stage in reversed(stages):
         needed_later.append(set(live))
         for name, e in stage.columns:
             live.discard(name)
-            live |= {n.name for n in ir.walk(e) if isinstance(n, ir.Column)}
+            live |= _references(e, numeric)
     needed_later.reverse()
+    lw = _Lowerer(policy, _nan_tested(numeric, program, policy))
     keep_cols = list(dict.fromkeys(keep))
     ctes: list[exp.CTE] = []
     available: list[str] = list(dict.fromkeys([*keep_cols, *program.inputs]))
@@ -480,9 +483,12 @@ def build_select(
 
 def build_expressions(program: Program, policy: DialectPolicy) -> dict[str, exp.Expression]:
     """Each output as a bare expression over the input columns (no FROM)."""
-    program = for_dialect(program, policy)
-    lw = _Lowerer(policy, numeric_inputs(program, policy))
-    return {name: lw.value(e) for name, e in inline_all(program)}
+    inlined = inline_all(for_dialect(program, policy))
+    numeric: set[str] = set()
+    for _, e in inlined:
+        _references(e, numeric)
+    lw = _Lowerer(policy, _nan_tested(numeric, program, policy))
+    return {name: lw.value(e) for name, e in inlined}
 
 
 def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) -> str:
