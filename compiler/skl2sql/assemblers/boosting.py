@@ -100,7 +100,7 @@ def gb_init_values(est: Any) -> list[float]:
 @register(GradientBoostingClassifier, GradientBoostingRegressor)
 def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     start = [lit(v) for v in gb_init_values(est)]
-    xs = tree_inputs(features, ctx)
+    xs = tree_inputs(features, ctx, nan_is_missing=False)  # refuses NaN rows: see float32_guard below
     lr = float(est.learning_rate)
     n_iter = int(est.n_estimators_)
     k = int(est.n_trees_per_iteration_)
