@@ -1,4 +1,5 @@
-"""A NaN stored in the warehouse is a missing value, as in sklearn.
+"""A NaN stored in the warehouse is a missing value, as in sklearn; an infinity is refused where
+sklearn refuses it.
 
 DuckDB and PostgreSQL keep real NaN in float columns (a Parquet or Arrow file written by Spark or
 Polars, ``'NaN'::float8``), and there NaN is not NULL: it sorts above every number and poisons every
@@ -10,6 +11,10 @@ Each case is scored twice on each engine: with the missing cells loaded as NULL 
 check) and with the same cells stored as NaN; both must equal the estimator's own outputs on the
 frame with NaN. SQLite and MariaDB are not here: they cannot store NaN (SQLite keeps NULL, MariaDB
 refuses the value).
+
+±infinity: sklearn's input validation refuses it for nearly every estimator ("Input X contains
+infinity"), so those rows must be NULL; HistGradientBoosting, IsolationForest, LightGBM and
+XGBoost take it as a value. DuckDB, PostgreSQL and SQLite store infinities (MariaDB cannot).
 """
 
 from __future__ import annotations
@@ -159,6 +164,48 @@ def test_stored_nan_boosters(make: Callable[[], tuple[Any, pd.DataFrame, Any]], 
     """LightGBM and XGBoost route NaN as their missing value (default directions)."""
     est, X, reference = make()
     check_parity(est, X, get_engine(engine_name), stored_nan=True, reference=reference)
+
+
+def with_infinities(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with +inf and -inf in each numeric column, on rows that hold no NaN there."""
+    out = X.copy()
+    for j, c in enumerate(NUMERIC):
+        rows = [i for i in range(5 + 7 * j, len(out), 53) if not np.isnan(out.loc[i, c])][:4]
+        out.loc[rows[:2], c] = np.inf
+        out.loc[rows[2:], c] = -np.inf
+    return out
+
+
+INF_ENGINES = ("duckdb", "postgres", "sqlite")
+
+
+@pytest.mark.parametrize("engine_name", INF_ENGINES)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_infinity_refused_where_sklearn_refuses_it(case: str, engine_name: str) -> None:
+    est, X = fitted(case)
+    Xi = with_infinities(X)
+    assert np.isinf(Xi[NUMERIC].to_numpy(dtype=float)).sum() == 12
+    check_parity(est, Xi, get_engine(engine_name))
+
+
+@pytest.mark.parametrize("engine_name", INF_ENGINES)
+@pytest.mark.parametrize("make", [_lightgbm, _xgboost], ids=["lightgbm", "xgboost"])
+def test_infinity_is_a_value_for_boosters(make: Callable[[], tuple[Any, pd.DataFrame, Any]], engine_name: str) -> None:
+    """Against each library's own predict_proba (XGBoost's DMatrix refuses infinity, but its
+    sklearn predict takes it as a value; XGBoost's float32 arithmetic: tolerance 1e-5)."""
+    est, X, _ = make()
+    check_parity(est, with_infinities(X), get_engine(engine_name), atol=1e-5, rtol=1e-5)
+
+
+def test_infinity_refused_in_bagged_linear_models() -> None:
+    """Bagging validates nothing itself, but every base estimator refuses infinity."""
+    from sklearn.ensemble import BaggingRegressor
+    from sklearn.linear_model import Ridge
+
+    X, _, target = frame()
+    clean = X[NUMERIC].fillna(0.0)
+    est = BaggingRegressor(Ridge(), n_estimators=4, max_features=2, random_state=0).fit(clean, target)
+    check_parity(est, with_infinities(clean), get_engine("duckdb"))
 
 
 @pytest.mark.parametrize(

@@ -194,6 +194,7 @@ def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Seq
         outputs, classes = _prediction_outputs(result)
     else:
         outputs, classes = _feature_outputs(result), {}
+    outputs = ctx.guard_finite(outputs)
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .ir import Cast, Column, Expr, is_trivial, lit, walk
+from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Or, is_trivial, lit, walk
 
 __all__ = [
     "Feature",
@@ -83,32 +83,78 @@ class Program:
         return sum(len(walk(e)) for e in exprs)
 
 
+#: Largest finite double: a value outside [-DOUBLE_MAX, DOUBLE_MAX] is an infinity.
+DOUBLE_MAX = 1.7976931348623157e308
+
+
 @dataclass
 class Context:
     """Shared state while assembling: the stages built so far and compile options.
 
     ``reserved`` holds names that stage columns must not shadow (input and keep columns); it is
-    fixed when the context is made.
+    fixed when the context is made. ``finite`` collects the input columns read as numbers by an
+    estimator that refuses infinity (see :meth:`number` and :meth:`guard_finite`).
     """
 
     reserved: set[str] = field(default_factory=set)
     inputs: set[str] = field(default_factory=set)
     stages: list[Stage] = field(default_factory=list)
+    finite: set[str] = field(default_factory=set)
+    _numbers: dict[str, str] = field(default_factory=dict)
     _counter: int = 0
     _taken: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
         self._taken = frozenset(r.lower() for r in self.reserved)
 
-    def number(self, e: Expr, nan_is_missing: bool = True) -> Expr:
+    def number(self, e: Expr, nan_is_missing: bool = True, finite: bool = True) -> Expr:
         """``e`` as a double. Input columns are cast once where they enter numeric work, so an
         INTEGER or DECIMAL column never meets integer division or overflow, and a stored NaN becomes
         NULL (sklearn's missing value; see :class:`~skl2sql.ir.Cast`); derived values are doubles
         already. ``nan_is_missing=False`` leaves a stored NaN as it is, for a consumer whose own
-        guard already refuses it (the NaN test costs ~5% of a small model's time on DuckDB)."""
+        guard already refuses it (the NaN test costs ~5% of a small model's time on DuckDB).
+
+        ``finite``: the consumer refuses ±infinity, as sklearn's input validation does for nearly
+        every estimator ("Input X contains infinity"): the column is recorded, and
+        :meth:`guard_finite` makes a row holding an infinity there NULL in every output. Pass
+        ``False`` where infinity is a value (HistGradientBoosting, IsolationForest, LightGBM,
+        XGBoost) or a guard of the consumer's own refuses it already (scikit-learn trees)."""
         if isinstance(e, Column) and e.name in self.inputs:
-            return Cast(e, "number" if nan_is_missing else "double")
+            if not finite:
+                return Cast(e, "number" if nan_is_missing else "double")
+            self.finite.add(e.name)
+            return self._number_column(e.name)
         return e
+
+    def _number_column(self, name: str) -> Column:
+        """Input ``name`` read as a number, computed once in a pinned first stage: the estimator
+        and the infinity guard (:meth:`guard_finite`) read the same column, so the NaN test runs
+        once per row (inlined into both, the guard cost a logistic model 40% on DuckDB)."""
+        if name not in self._numbers:
+            self._numbers[name] = self.fresh_name("n")
+            cols = tuple((self._numbers[n], Cast(Column(n), "number")) for n in self._numbers)
+            if self.stages and self.stages[0].pinned and self.stages[0].columns[: len(cols) - 1] == cols[:-1]:
+                self.stages[0] = Stage(cols, pinned=True)
+            else:
+                self.stages.insert(0, Stage(cols, pinned=True))
+        return Column(self._numbers[name])
+
+    def guard_finite(self, outputs: Sequence[tuple[str, Expr]]) -> list[tuple[str, Expr]]:
+        """``outputs`` NULL for rows where a column in :attr:`finite` holds ±infinity (sklearn
+        raises for them; a stored NaN is already NULL there, and missing values are each
+        estimator's business). Several outputs share one 1-or-NULL flag column."""
+        if not self.finite:
+            return list(outputs)
+        conds: list[Expr] = []
+        for name in sorted(self.finite):
+            x = self._number_column(name)
+            inside = And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
+            conds.append(Or((IsNull(x), inside)))
+        cond: Expr = And(tuple(conds)) if len(conds) > 1 else conds[0]
+        if len(outputs) > 1:
+            flag = self.materialize([Case(((cond, lit(1)),), None)], "finite")[0]
+            cond = Compare("=", flag, lit(1))
+        return [(n, Case(((cond, e),), None)) for n, e in outputs]
 
     def fresh_name(self, hint: str = "v") -> str:
         """A new column name ``_<n>_<hint>``: short, because a tree ensemble repeats its input

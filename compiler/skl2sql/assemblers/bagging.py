@@ -27,8 +27,10 @@ __all__ = ["assemble_bagging_classifier", "assemble_bagging_regressor", "assembl
 
 
 def _numbered(features: list[Feature], ctx: Context) -> list[Feature]:
-    """Features cast once (a single pinned stage), shared by every base estimator."""
-    xs = tree_inputs(features, ctx)
+    """Features cast once (a single pinned stage), shared by every base estimator. Every base
+    estimator validates its input and refuses infinity (bagging itself does not), so the
+    columns are recorded as finite-only (``Context.number``)."""
+    xs = tree_inputs(features, ctx, finite=True)
     return [Feature(x, f.name) for x, f in zip(xs, features, strict=True)]
 
 

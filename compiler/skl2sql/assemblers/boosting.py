@@ -227,7 +227,7 @@ def _hgb_inputs(est: Any, features: list[Feature], ctx: Context) -> list[Expr]:
                 xi = x
             else:
                 value = lit(float(c))
-                xi = ctx.number(x)
+                xi = ctx.number(x, finite=False)  # HistGradientBoosting takes infinity as a value
             whens.append((Compare("=", xi, value), lit(float(code))))
         codes.append(Case(tuple(whens), None))
     coded = ctx.materialize(codes, "code")

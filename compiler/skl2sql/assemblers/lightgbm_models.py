@@ -332,7 +332,10 @@ def raw_scores(model: LgbModel, features: Sequence[Feature], ctx: Context) -> li
             f"LightGBM model has {len(model.feature_names)} features, got {len(features)} input columns"
         )
     pandas_cats = _pandas_categories(model, names)
-    numeric = pin_casts([f.expr if i in pandas_cats else ctx.number(f.expr) for i, f in enumerate(features)], ctx)
+    # LightGBM takes infinity as a value: finite=False
+    numeric = pin_casts(
+        [f.expr if i in pandas_cats else ctx.number(f.expr, finite=False) for i, f in enumerate(features)], ctx
+    )
     inputs = _Inputs(numeric=numeric, raw=[f.expr for f in features], pandas_categories=pandas_cats)
     k = model.num_tree_per_iteration
     n_iter = len(model.trees) // k

@@ -115,14 +115,18 @@ def guard_prediction(p: Prediction, cond: Expr, ctx: Context | None = None) -> P
     )
 
 
-def tree_inputs(features: Sequence[Feature], ctx: Context, nan_is_missing: bool = True) -> list[Expr]:
+def tree_inputs(
+    features: Sequence[Feature], ctx: Context, nan_is_missing: bool = True, finite: bool = False
+) -> list[Expr]:
     """The feature expressions as doubles, cast once (see :func:`pin_casts`).
 
     ``nan_is_missing=False`` for models that refuse missing values (``float32_guard`` with
     ``allow_null=False``): that guard is already false for a stored NaN on every engine (NaN sorts
     above every number in DuckDB, PostgreSQL, Snowflake and Spark, and compares false under IEEE
-    rules elsewhere), so the row is NULL without a NaN test per feature."""
-    return pin_casts([ctx.number(f.expr, nan_is_missing) for f in features], ctx)
+    rules elsewhere), so the row is NULL without a NaN test per feature. ``finite`` (see
+    ``Context.number``) is off: scikit-learn trees refuse infinity through ``float32_guard``, and
+    HistGradientBoosting and IsolationForest take it as a value."""
+    return pin_casts([ctx.number(f.expr, nan_is_missing, finite) for f in features], ctx)
 
 
 @functools.cache

@@ -190,7 +190,7 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list
     if model.objective not in known:
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
     n_groups = max(model.num_class, 1) if model.objective in _MULTI else 1
-    xs = pin_casts([ctx.number(f.expr) for f in features], ctx)
+    xs = pin_casts([ctx.number(f.expr, finite=False) for f in features], ctx)  # infinity is a value
     starts = base_margins(model, n_groups)
     out: list[Expr] = []
     for g in range(n_groups):
