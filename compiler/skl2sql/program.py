@@ -101,6 +101,7 @@ class Context:
     stages: list[Stage] = field(default_factory=list)
     finite: set[str] = field(default_factory=set)
     _numbers: dict[str, str] = field(default_factory=dict)
+    _number_stage: Stage | None = None
     _counter: int = 0
     _taken: frozenset[str] = field(init=False, default=frozenset())
 
@@ -120,10 +121,11 @@ class Context:
         ``False`` where infinity is a value (HistGradientBoosting, IsolationForest, LightGBM,
         XGBoost) or a guard of the consumer's own refuses it already (scikit-learn trees)."""
         if isinstance(e, Column) and e.name in self.inputs:
-            if not finite:
-                return Cast(e, "number" if nan_is_missing else "double")
-            self.finite.add(e.name)
-            return self._number_column(e.name)
+            if finite:
+                self.finite.add(e.name)
+                if nan_is_missing:
+                    return self._number_column(e.name)
+            return Cast(e, "number" if nan_is_missing else "double")
         return e
 
     def _number_column(self, name: str) -> Column:
@@ -132,11 +134,12 @@ class Context:
         once per row (inlined into both, the guard cost a logistic model 40% on DuckDB)."""
         if name not in self._numbers:
             self._numbers[name] = self.fresh_name("n")
-            cols = tuple((self._numbers[n], Cast(Column(n), "number")) for n in self._numbers)
-            if self.stages and self.stages[0].pinned and self.stages[0].columns[: len(cols) - 1] == cols[:-1]:
-                self.stages[0] = Stage(cols, pinned=True)
+            stage = Stage(tuple((c, Cast(Column(n), "number")) for n, c in self._numbers.items()), pinned=True)
+            if self._number_stage is None:
+                self.stages.insert(0, stage)  # it reads only inputs, so it may go first
             else:
-                self.stages.insert(0, Stage(cols, pinned=True))
+                self.stages[self.stages.index(self._number_stage)] = stage
+            self._number_stage = stage
         return Column(self._numbers[name])
 
     def guard_finite(self, outputs: Sequence[tuple[str, Expr]]) -> list[tuple[str, Expr]]:
