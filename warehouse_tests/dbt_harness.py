@@ -192,8 +192,18 @@ TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_g
                     "predict_gb_reg_data", "predict_hgb_data", "predict_hgb_poisson_data", "predict_xgb_data",
                     "predict_lgbm_data")
 
-#: Models over ``stg_flowers_nan``, where the missing cells are stored NaN instead of NULL.
-NAN_MODELS = ("predict_forest_nan_data", "predict_hgb_nan_data", "predict_hgb_nan")
+#: Models over ``stg_flowers_nan``, where the missing cells are stored NaN instead of NULL, and
+#: over ``stg_flowers_inf``, where some cells are ±infinity.
+NAN_MODELS = ("predict_forest_nan_data", "predict_hgb_nan_data", "predict_hgb_nan", "predict_iris_inf_data",
+              "predict_iris_inf")
+
+#: ``stg_flowers`` with ±infinity in every 7th row's sepal_length / petal_width (flower_id 0, 7, ...).
+INF_VIEW = (
+    "select flower_id, case when flower_id % 14 = 0 then cast('Infinity' as double precision) "
+    "when flower_id % 7 = 0 then cast('-Infinity' as double precision) else sepal_length end as sepal_length, "
+    "sepal_width, petal_length, case when flower_id % 11 = 3 then cast('Infinity' as double precision) "
+    "else petal_width end as petal_width from {{ ref('flowers') }}\n"
+)
 
 #: ``stg_flowers_gaps`` with every NULL feature stored as NaN (as a Parquet file from Spark or
 #: Polars would hold it); DuckDB and PostgreSQL both read ``cast('NaN' as double precision)``.
@@ -298,6 +308,9 @@ class Scenario:
         self.add("forest_nan_data", self.forest, "stg_flowers_nan", "flower_id", as_data=True)
         self.add("hgb_nan_data", self.hgb, "stg_flowers_nan", "flower_id", as_data=True)
         self.add("hgb_nan", self.hgb, "stg_flowers_nan", "flower_id")
+        (p / "models" / "staging" / "stg_flowers_inf.sql").write_text(INF_VIEW, encoding="utf-8")
+        self.add("iris_inf_data", self.iris, "stg_flowers_inf", "flower_id", as_data=True)
+        self.add("iris_inf", self.iris, "stg_flowers_inf", "flower_id")
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",

@@ -83,6 +83,25 @@ def test_stored_nan_is_missing(scenario: Scenario) -> None:
     assert_matches(s.snapshots["b1:predict_hgb_nan"], s.hgb, s.Xg, "flower_id", binary)
 
 
+def test_infinity_gives_null_outputs(scenario: Scenario) -> None:
+    """scikit-learn refuses a row holding an infinity; the compiled model and the linear model
+    stored as data give NULL outputs for it, and score every other row exactly."""
+    s = scenario
+    iris3 = ["prediction", "probability_0", "probability_1", "probability_2"]
+    for table in ("predict_iris_inf_data", "predict_iris_inf"):
+        rows = s.snapshots[f"b1:{table}"]
+        ids = np.asarray(rows["flower_id"], dtype=np.int64)
+        bad = (ids % 7 == 0) | (ids % 11 == 3)
+        assert bad.sum() > 20
+        for o in iris3:
+            masked = np.ma.getmaskarray(rows[o])  # DuckDB returns NULLs masked, PostgreSQL as None/NaN
+            values = np.asarray(rows[o], dtype=object)
+            null = [m or v is None or (isinstance(v, float) and np.isnan(v)) for m, v in zip(masked, values, strict=True)]
+            assert all(np.asarray(null)[bad]), (table, o)
+        finite = {k: np.asarray(v)[~bad] for k, v in rows.items()}
+        assert_matches(finite, s.iris, s.Xi, "flower_id", iris3)
+
+
 def test_large_ensemble_view_filters_and_table_batches(scenario: Scenario) -> None:
     """A 60-tree forest: the predict view is written without DuckDB's materialized stages (a
     filter on the view reaches the scan), the incremental log with them (faster over a whole

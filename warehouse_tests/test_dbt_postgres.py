@@ -73,6 +73,10 @@ def test_stored_nan_is_missing(scenario: Scenario) -> None:
     shared.test_stored_nan_is_missing(scenario)
 
 
+def test_infinity_gives_null_outputs(scenario: Scenario) -> None:
+    shared.test_infinity_gives_null_outputs(scenario)
+
+
 def test_log_appends_only_new_rows(scenario: Scenario) -> None:
     shared.test_log_appends_only_new_rows(scenario)
 

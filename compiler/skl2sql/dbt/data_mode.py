@@ -36,7 +36,7 @@ from sqlglot import exp
 from ..api import resolve_features
 from ..dialects import resolve_dialect
 from ..errors import SchemaError, UnsupportedEstimatorError
-from ..ir import Case, Cast, Column, Compare, Expr, argmax, lit, mul, sigmoid, softmax, total
+from ..ir import Case, Column, Compare, Expr, argmax, lit, mul, sigmoid, softmax, total
 from ..lowering import build_select, parse_table, render
 from ..program import Context, Program, class_suffixes, label_literal
 from .tree_data import TREE_DATA_ESTIMATORS, TreeNodes, is_tree_model, tree_nodes
@@ -192,7 +192,7 @@ def _weights_row(spec: LinearWeights, weights_table: str, model_version: str, di
 def _program(spec: LinearWeights) -> Program:
     """The scoring as IR over the input features and the pivoted weight columns."""
     ctx = Context(reserved=set(spec.features), inputs=set(spec.features))
-    xs: list[Expr] = [Cast(Column(f), "number") for f in spec.features]
+    xs: list[Expr] = [ctx.number(Column(f)) for f in spec.features]
     scores: list[Expr] = []
     for k in range(spec.n_scores):
         terms: list[Expr] = [mul(Column(_weight_column(k, j)), x) for j, x in enumerate(xs)]
@@ -212,6 +212,7 @@ def _program(spec: LinearWeights) -> Program:
             label = argmax(z, labels)
             probs = softmax(z, ctx.materialize)
         outputs = [("prediction", label), *zip(spec.outputs[1:], probs, strict=True)]
+    outputs = ctx.guard_finite(outputs)  # as the macro: sklearn refuses a row holding an infinity
     weight_inputs = [_weight_column(k, j) for k in range(spec.n_scores) for j in [*range(len(spec.features)), None]]
     return Program((*spec.features, *weight_inputs), tuple(ctx.stages), tuple(outputs))
 
