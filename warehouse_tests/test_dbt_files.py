@@ -342,3 +342,20 @@ def test_tree_model_as_data_files(tmp_path: Path) -> None:
     add_model(RandomForestClassifier(n_estimators=2, max_depth=2, random_state=1).fit(X, y), name="forest",
               project=project, input="stg_flowers", keep=["flower_id"], as_data=True)
     assert len({ln.split(",")[0] for ln in seed.read_text().splitlines()[1:]}) == 2
+
+
+def test_input_number_macro_agrees_with_the_compiler() -> None:
+    """The package macro ``skl2sql.input_number`` and the compiler's ``_NAN_TEST`` hold the same
+    knowledge (which engines store NaN, and how to test it); every dbt target gets the same rule."""
+    import re
+
+    from skl2sql.dialects import _DBT_TARGETS, resolve_dialect
+
+    text = (Path(__file__).resolve().parents[1] / "macros" / "utils" / "input_number.sql").read_text()
+    lists = re.findall(r"target\.type in \(([^)]*)\)", text)
+    assert len(lists) == 2, lists
+    nullif, isnan = ({t.strip().strip('"') for t in group.split(",")} for group in lists)
+    for target, dialect in _DBT_TARGETS.items():
+        want = resolve_dialect(dialect).nan_test
+        got = "nullif" if target in nullif else "isnan" if target in isnan else None
+        assert got == want, (target, got, want)

@@ -154,10 +154,18 @@ class Context:
             inside = And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
             conds.append(Or((IsNull(x), inside)))
         cond: Expr = And(tuple(conds)) if len(conds) > 1 else conds[0]
-        if len(outputs) > 1:
-            flag = self.materialize([Case(((cond, lit(1)),), None)], "finite")[0]
+        guarded = self.guard(cond, [e for _, e in outputs], "finite")
+        return [(n, e) for (n, _), e in zip(outputs, guarded, strict=True)]
+
+    def guard(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
+        """Each of ``exprs`` as ``CASE WHEN cond THEN e END`` (NULL where ``cond`` is not true).
+        With several, ``cond`` is computed once, as a 1-or-NULL flag column (a number, not a
+        boolean: booleans in stage columns are typed differently across engines, and T-SQL has
+        none), instead of being repeated in every output."""
+        if len(exprs) > 1:
+            flag = self.materialize([Case(((cond, lit(1)),), None)], hint)[0]
             cond = Compare("=", flag, lit(1))
-        return [(n, Case(((cond, e),), None)) for n, e in outputs]
+        return [Case(((cond, e),), None) for e in exprs]
 
     def fresh_name(self, hint: str = "v") -> str:
         """A new column name ``_<n>_<hint>``: short, because a tree ensemble repeats its input

@@ -43,17 +43,12 @@ def all_present(exprs: Sequence[Expr]) -> Expr:
 def guard_row(inputs: Sequence[Expr], outputs: Sequence[Expr], ctx: Context, extra: Expr | None = None) -> list[Expr]:
     """Each output, or NULL for the whole row when any input is NULL (or ``extra`` is not true).
 
-    Used where sklearn raises for a row instead of propagating NaN per cell. With more than one
-    output the row condition is materialized once as a numeric flag (booleans in stage columns are
-    typed differently across engines, a nullable number is not)."""
+    Used where sklearn raises for a row instead of propagating NaN per cell; the row condition is
+    computed once (``Context.guard``)."""
     cond: Expr = all_present(inputs) if inputs else lit(True)
     if extra is not None:
         cond = And((cond, extra)) if inputs else extra
-    if len(outputs) == 1:
-        return [Case(((cond, outputs[0]),), None)]
-    flag = ctx.materialize([Case(((cond, lit(1.0)),), None)], "rowok")[0]
-    ok = Not(IsNull(flag))
-    return [Case(((ok, o),), None) for o in outputs]
+    return ctx.guard(cond, outputs, "rowok")
 
 
 def expm1(y: Expr, ctx: Context) -> Expr:

@@ -41,7 +41,7 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
+from ..ir import And, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
@@ -90,29 +90,18 @@ def float32_guard(xs: Sequence[Expr], allow_null: bool) -> Expr:
     return And(tuple(conds)) if len(conds) > 1 else conds[0]
 
 
-def guard_prediction(p: Prediction, cond: Expr, ctx: Context | None = None) -> Prediction:
-    """Every output of ``p`` as ``CASE WHEN cond THEN value END`` (NULL where cond is not true).
-
-    With ``ctx`` and more than one output, ``cond`` is computed once, as a 1-or-NULL flag column
-    (a flag, not a boolean: T-SQL has no boolean columns). The float32 range guard is three
-    comparisons per feature; repeated in each of a binary classifier's three outputs it was 360
-    comparisons per row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
-    outputs = 1 + len(p.proba or ()) + len(p.decision or ()) + len(p.extra)
-    if ctx is not None and outputs > 1:
-        flag = ctx.materialize([Case(((cond, lit(1)),), None)], "ok")[0]
-        cond = Compare("=", flag, lit(1))
-
-    def g(e: Expr) -> Expr:
-        return Case(((cond, e),), None)
-
-    return Prediction(
-        p.kind,
-        g(p.value),
-        p.classes,
-        None if p.proba is None else tuple(g(e) for e in p.proba),
-        None if p.decision is None else tuple(g(e) for e in p.decision),
-        tuple((k, g(e)) for k, e in p.extra),
-    )
+def guard_prediction(p: Prediction, cond: Expr, ctx: Context) -> Prediction:
+    """Every output of ``p`` as ``CASE WHEN cond THEN value END`` (NULL where cond is not true),
+    ``cond`` computed once (``Context.guard``): the float32 range guard is three comparisons per
+    feature; repeated in each of a binary classifier's three outputs it was 360 comparisons per
+    row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
+    parts: list[Expr] = [p.value, *(p.proba or ()), *(p.decision or ()), *(e for _, e in p.extra)]
+    g = iter(ctx.guard(cond, parts))
+    value = next(g)
+    proba = None if p.proba is None else tuple(next(g) for _ in p.proba)
+    decision = None if p.decision is None else tuple(next(g) for _ in p.decision)
+    extra = tuple((k, next(g)) for k, _ in p.extra)
+    return Prediction(p.kind, value, p.classes, proba, decision, extra)
 
 
 def tree_inputs(

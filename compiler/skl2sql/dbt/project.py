@@ -178,16 +178,14 @@ def _load_training_data(training_data: Any) -> Any:
 def _feature_types(compiled: CompiledModel, data: Any) -> list[dict[str, str]]:
     """Each input feature with a type: from the training data's dtypes when given, else
     ``numeric`` for features the model casts to a number, ``any`` otherwise."""
-    numeric: set[str] = set()
-    for _, e in compiled.program.outputs:
-        for node in walk(e):
-            if isinstance(node, Cast) and isinstance(node.item, Column) and node.to in ("double", "number"):
-                numeric.add(node.item.name)
-    for stage in compiled.program.stages:
-        for _, e in stage.columns:
-            for node in walk(e):
-                if isinstance(node, Cast) and isinstance(node.item, Column) and node.to in ("double", "number"):
-                    numeric.add(node.item.name)
+    program = compiled.program
+    exprs = [e for _, e in program.outputs] + [e for stage in program.stages for _, e in stage.columns]
+    numeric = {
+        node.item.name
+        for e in exprs
+        for node in walk(e)
+        if isinstance(node, Cast) and isinstance(node.item, Column) and node.to in ("double", "number")
+    }
     dtypes: dict[str, str] = {}
     if data is not None and hasattr(data, "dtypes"):
         dtypes = {str(k): str(v) for k, v in data.dtypes.items()}
