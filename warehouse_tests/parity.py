@@ -24,6 +24,9 @@ import pandas as pd
 
 import skl2sql
 from engines import Engine
+from skl2sql.ir import And, Case, Cast, Compare, Literal, lit
+from skl2sql.ir_eval import evaluate_program
+from skl2sql.program import DOUBLE_MAX, Program, Stage
 
 KEY = "row_id"
 T = TypeVar("T")
@@ -31,6 +34,39 @@ T = TypeVar("T")
 #: (id(est), id(X), outputs) -> (est, X, expected). The objects are kept so their ids cannot be
 #: reused by later, different objects while the entry exists.
 _expected_cache: dict[tuple[int, int, tuple[str, ...]], tuple[Any, Any, dict[str, np.ndarray]]] = {}
+
+
+def finite_reads(program: Program) -> list[str]:
+    """Stage columns that read an input as NULL unless finite (``Context.guard_finite`` chose them
+    in place of the infinity flag because every output is NULL when they are)."""
+    out = []
+    for stage in program.stages:
+        for name, e in stage.columns:
+            if (
+                isinstance(e, Case)
+                and len(e.whens) == 1
+                and e.default is None
+                and isinstance(e.whens[0][1], Cast)
+                and isinstance(e.whens[0][0], And)
+                and any(isinstance(c, Compare) and c.right == lit(DOUBLE_MAX) for c in e.whens[0][0].items)
+            ):
+                out.append(name)
+    return out
+
+
+def check_finite_reads(program: Program, data: Mapping[str, Any]) -> None:
+    """The claim behind each finite read, on the IR: with that column NULL, every output is NULL
+    on every row (else an infinity there would give a number where sklearn raises). Run by every
+    parity check, so :mod:`skl2sql.null_strict` is checked against the whole matrix."""
+    for target in finite_reads(program):
+        stages = tuple(
+            Stage(tuple((n, Literal(None) if n == target else e) for n, e in st.columns), st.pinned)
+            for st in program.stages
+        )
+        out = evaluate_program(Program(program.inputs, stages, program.outputs), data)
+        for name, values in out.items():
+            nulls = [v is None or (isinstance(v, float) and math.isnan(v)) for v in values.tolist()]
+            assert all(nulls), f"{target} read as NULL unless finite, but output {name} is not NULL without it"
 
 
 def case_cache(cases: Mapping[str, Callable[[], T]]) -> Callable[[str], T]:
@@ -183,6 +219,7 @@ def check_parity(
     for o in compiled.outputs:
         exact = o == "prediction" and bool(is_classifier)
         compare(o, ir_out[o], want[o], atol, rtol, exact, f"IR of {type(est).__name__}")
+    check_finite_reads(compiled.program, data)
     if engine is None:
         return compiled
     table = engine.new_table_name()

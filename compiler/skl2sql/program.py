@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Or, is_trivial, lit, walk
+from .null_strict import null_strict_columns
 
 __all__ = [
     "Feature",
@@ -87,6 +88,12 @@ class Program:
 DOUBLE_MAX = 1.7976931348623157e308
 
 
+def _inside_doubles(x: Expr) -> Expr:
+    """``x`` is a finite number: false for ±infinity and for NaN (NaN compares false, or above
+    every number where NaN = NaN), unknown for NULL."""
+    return And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
+
+
 @dataclass
 class Context:
     """Shared state while assembling: the stages built so far and compile options.
@@ -145,17 +152,43 @@ class Context:
     def guard_finite(self, outputs: Sequence[tuple[str, Expr]]) -> list[tuple[str, Expr]]:
         """``outputs`` NULL for rows where a column in :attr:`finite` holds ±infinity (sklearn
         raises for them; a stored NaN is already NULL there, and missing values are each
-        estimator's business). Several outputs share one 1-or-NULL flag column."""
+        estimator's business).
+
+        Where every output is NULL when the input is (a model without an imputer in front,
+        :mod:`skl2sql.null_strict`), the input is read as NULL unless finite: one range check
+        in place of the NaN test, no flag. The other inputs share one 1-or-NULL flag column."""
         if not self.finite:
             return list(outputs)
+        pinned = [self._numbers[n] for n in sorted(self.finite) if n in self._numbers]
+        stages = [st.columns for st in self.stages]
+        strict = null_strict_columns(stages, [e for _, e in outputs], pinned) if pinned else set()
+        if strict:
+            self._read_finite(strict)
         conds: list[Expr] = []
         for name in sorted(self.finite):
             x = self._number_column(name)
-            inside = And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
-            conds.append(Or((IsNull(x), inside)))
+            if x.name not in strict:
+                conds.append(Or((IsNull(x), _inside_doubles(x))))
+        if not conds:
+            return list(outputs)
         cond: Expr = And(tuple(conds)) if len(conds) > 1 else conds[0]
         guarded = self.guard(cond, [e for _, e in outputs], "finite")
         return [(n, e) for (n, _), e in zip(outputs, guarded, strict=True)]
+
+    def _read_finite(self, columns: set[str]) -> None:
+        """Redefine the pinned input reads named in ``columns`` as NULL unless finite (the range
+        check is false for NaN as well, so it replaces the NaN test)."""
+        assert self._number_stage is not None
+        cols = []
+        for name, e in self._number_stage.columns:
+            if name in columns:
+                assert isinstance(e, Cast) and isinstance(e.item, Column)
+                x = Cast(e.item, "double")
+                e = Case(((_inside_doubles(x), x),), None)
+            cols.append((name, e))
+        stage = Stage(tuple(cols), pinned=True)
+        self.stages[self.stages.index(self._number_stage)] = stage
+        self._number_stage = stage
 
     def guard(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
         """Each of ``exprs`` as ``CASE WHEN cond THEN e END`` (NULL where ``cond`` is not true).

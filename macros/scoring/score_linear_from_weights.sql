@@ -8,7 +8,7 @@
     score is > 0, as sklearn) or "multinomial" (softmax; the first largest score wins ties).
     outputs: the output column names (prediction, then probability_<class> per class), as in the
     compiled SQL contract. A NULL feature gives NULL outputs (every feature keeps its weight row),
-    and so does an infinite one (scikit-learn refuses it). -#}
+    and so does an infinite one (scikit-learn refuses it) or a stored NaN. -#}
 {% macro score_linear_from_weights(relation, weights, model_version, features, keep, task, classes, outputs) -%}
     {{ return(adapter.dispatch('score_linear_from_weights', 'skl2sql')(relation, weights, model_version, features, keep, task, classes, outputs)) }}
 {%- endmacro %}
@@ -20,14 +20,9 @@
     {{ exceptions.raise_compiler_error("skl2sql.score_linear_from_weights: unknown task '" ~ task ~ "'") }}
 {%- endif -%}
 {#- scikit-learn refuses a row holding an infinity ("Input X contains infinity"): every score of
-    such a row is NULL, as in the compiled SQL (Context.guard_finite). A NULL (or stored NaN)
-    feature passes here and makes the score NULL by itself. -#}
-{%- set max_double = "cast(1.7976931348623157e308 as " ~ dbl ~ ")" -%}
-{%- set finite = [] -%}
-{%- for f in features -%}
-    {%- set x = skl2sql.input_number("skl2sql_in." ~ adapter.quote(f)) -%}
-    {%- do finite.append("(" ~ x ~ " is null or (" ~ x ~ " >= -" ~ max_double ~ " and " ~ x ~ " <= " ~ max_double ~ "))") -%}
-{%- endfor -%}
+    such a row is NULL, as in the compiled SQL (Context.guard_finite). A linear model's score is
+    NULL whenever a feature is, so each feature is read as NULL unless finite (skl2sql.input_finite:
+    one range check, which is false for a stored NaN too). -#}
 with skl2sql_w as (
     select
     {%- for k in range(n_scores) %}
@@ -45,10 +40,9 @@ skl2sql_z as (
         skl2sql_in.{{ adapter.quote(c) }},
         {%- endfor %}
         {%- for k in range(n_scores) %}
-        case when {{ finite | join(" and ") }} then
         {% for f in features -%}
-        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * {{ skl2sql.input_number("skl2sql_in." ~ adapter.quote(f)) }} + {% endfor -%}
-        skl2sql_w.skl2sql_b_{{ k }} end as skl2sql_z_{{ k }}{{ "," if not loop.last }}
+        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * {{ skl2sql.input_finite("skl2sql_in." ~ adapter.quote(f)) }} + {% endfor -%}
+        skl2sql_w.skl2sql_b_{{ k }} as skl2sql_z_{{ k }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ relation }} as skl2sql_in
     cross join skl2sql_w
