@@ -49,6 +49,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import all_present
 from .registry import predict as predict_sub
 from .registry import register
 from .tree_common import route_left, tree_case
@@ -61,11 +62,6 @@ from .trees import (
 )
 
 __all__ = ["hist_tree_expr", "weighted_median", "binary_from_raw", "gb_init_values"]
-
-
-def _all_present(xs: Sequence[Expr]) -> Expr:
-    conds = [Not(IsNull(x)) for x in xs]
-    return And(tuple(conds)) if len(conds) > 1 else conds[0]
 
 
 def binary_from_raw(p1: Expr, ctx: Context) -> tuple[Expr, Expr]:
@@ -113,7 +109,7 @@ def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) 
             row.append(sklearn_tree_exprs(tree, xs, leaves, nan_routing=False)[0])
         per_iter.append(row)
     raw = running_sum(per_iter, ctx, start, "raw")
-    guard = And((_all_present(xs), float32_guard(xs, allow_null=False)))
+    guard = float32_guard(xs, allow_null=False)  # not true for NULL (nor for a stored NaN)
     if isinstance(est, GradientBoostingRegressor):
         return guard_prediction(Prediction("regressor", raw[0]), guard, ctx)
     classes = list(est.classes_)
@@ -274,7 +270,7 @@ def assemble_adaboost_classifier(est: Any, features: list[Feature], ctx: Context
     classes = list(est.classes_)
     k = len(classes)
     xs = tree_inputs(features, ctx)
-    guard = _all_present(xs)
+    guard = all_present(xs)
     labels = [label_literal(c) for c in classes]
     if k == 1:
         raise UnsupportedEstimatorError("AdaBoostClassifier fitted on a single class is not supported")
@@ -323,5 +319,5 @@ def assemble_adaboost_regressor(est: Any, features: list[Feature], ctx: Context)
     preds = [predict_sub(e, features, ctx).value for e in est.estimators_]
     weights = [float(w) for w in np.asarray(est.estimator_weights_, dtype=np.float64)[:n]]
     value = weighted_median(preds, weights, ctx)
-    return guard_prediction(Prediction("regressor", value), _all_present(xs), ctx)
+    return guard_prediction(Prediction("regressor", value), all_present(xs), ctx)
 

@@ -54,14 +54,11 @@ from sklearn.svm import LinearSVC, LinearSVR
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
-    And,
     Case,
     Column,
     Compare,
     Expr,
-    IsNull,
     Literal,
-    Not,
     argmax,
     clip,
     div,
@@ -74,6 +71,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import all_present
 from .registry import register
 
 __all__ = [
@@ -95,12 +93,6 @@ def exp_or_null(z: Expr) -> Expr:
 
     Underflow is clamped by :func:`skl2sql.ir.safe_exp` (absolute error below 1e-300)."""
     return Case(((Compare("<=", z, lit(EXP_CEILING)), safe_exp(z)),), None)
-
-
-def _all_present(features: Sequence[Feature]) -> Expr:
-    """True when every feature is non-NULL."""
-    conds = tuple(Not(IsNull(f.expr)) for f in features)
-    return And(conds) if len(conds) > 1 else conds[0]
 
 
 def _indicators(xs: Sequence[Expr], ctx: Context) -> list[tuple[str, Literal] | None]:
@@ -220,7 +212,7 @@ def linear_scores(
         scores.append(total([*_weighted_terms(c[k], xs, indicators, code_cases), lit(float(b[k]))]))
     unused = [f for f, u in zip(features, used, strict=True) if not u]
     if unused:
-        guard = _all_present(unused)
+        guard = all_present([f.expr for f in unused])
         scores = [Case(((guard, s),), None) for s in scores]
     return scores
 

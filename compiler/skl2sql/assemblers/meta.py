@@ -26,14 +26,11 @@ from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScale
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
-    And,
     Case,
     Cast,
     Compare,
     Expr,
     Func,
-    IsNull,
-    Not,
     argmax,
     div,
     lit,
@@ -43,6 +40,7 @@ from ..ir import (
 )
 from ..program import Context, Feature, Prediction, label_literal
 from .linear import exp_or_null
+from .prep_common import all_present
 from .registry import predict, register
 
 __all__ = [
@@ -63,11 +61,6 @@ __all__ = [
 
 def _name(est: Any) -> str:
     return type(est).__name__
-
-
-def _present(exprs: Sequence[Expr]) -> Expr:
-    conds = tuple(Not(IsNull(e)) for e in exprs)
-    return And(conds) if len(conds) > 1 else conds[0]
 
 
 def _guard(cond: Expr, e: Expr) -> Expr:
@@ -367,7 +360,7 @@ def assemble_stacking(est: Any, features: list[Feature], ctx: Context) -> Predic
     if est.passthrough:
         final_in += features
     fp = ctx.materialize_prediction(predict(est.final_estimator_, final_in, ctx))
-    ok = _present(meta)
+    ok = all_present(meta)
 
     def g(e: Expr) -> Expr:
         return _guard(ok, e)
