@@ -195,13 +195,34 @@ class _Lowerer:
             out: exp.Expression = exp.Literal(this=text, is_string=False)
         else:
             out = exp.Literal(this=float_text(abs(v)), is_string=False)
-            if value_position and self.policy.typed_float_literals:
-                out = exp.Cast(this=out, to=exp.DataType.build("DOUBLE"))
+            if value_position and self.policy.float_literal_cast:
+                double = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=self.policy.float_literal_cast)
+                out = exp.Cast(this=out, to=double)
         if v < 0 or (isinstance(v, float) and math.copysign(1.0, v) < 0 and v == 0.0):
             if v == 0:
                 return out
             return exp.Neg(this=out)
         return out
+
+    def typed_branch(self, e: ir.Case) -> ir.Expr | None:
+        """The one float literal of ``e`` to write as a DOUBLE where float literals are NUMERIC
+        (PostgreSQL): one DOUBLE branch makes the whole CASE DOUBLE (PostgreSQL's common type of
+        NUMERIC, INTEGER and DOUBLE PRECISION is DOUBLE PRECISION) and the other literals are
+        coerced when the query is planned, exactly as a cast would. None when the literals need
+        no cast, or another branch is DOUBLE already (a nested tree CASE): a cast on every leaf
+        made a forest's PostgreSQL SQL 2.6x its minimal encoding."""
+        if not self.policy.float_literal_cast:
+            return None
+        values = [v for _, v in e.whens] + ([e.default] if e.default is not None else [])
+        if any(_yields_double(v) for v in values if not isinstance(v, ir.Literal)):
+            return None
+        return next((v for v in values if _float_literal(v)), None)
+
+    def branch(self, e: ir.Expr, typed: bool) -> exp.Expression:
+        """A CASE branch: a float literal is cast only if it is the branch that types the CASE."""
+        if isinstance(e, ir.Literal):
+            return self.literal(e, value_position=typed)
+        return self.lower(e)
 
     def value(self, e: ir.Expr) -> exp.Expression:
         """An expression in a position whose type becomes the result type (CASE branches)."""
@@ -254,8 +275,9 @@ class _Lowerer:
         if isinstance(e, ir.Lookup):
             if e.fallback is not None or not self.policy.array_lookup:
                 raise Skl2SqlError("internal: a Lookup reached the lowering unresolved")
+            # one DOUBLE element types the whole array (the others are coerced to it when planned)
             array: exp.Expression = exp.Array(
-                expressions=[self.literal(ir.Literal(float(v)), value_position=True) for v in e.values]
+                expressions=[self.literal(ir.Literal(float(v)), value_position=i == 0) for i, v in enumerate(e.values)]
             )
             # offset=1: the index is already 1-based; without it sqlglot shifts an index whose
             # type it can infer (an integer CASE) by the dialect's own offset
@@ -271,8 +293,9 @@ class _Lowerer:
             out = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
             return self.nan_as_null(out) if e.to == "number" else out
         if isinstance(e, ir.Case):
-            ifs = [exp.If(this=self.lower(c), true=self.value(v)) for c, v in e.whens]
-            default = self.value(e.default) if e.default is not None else None
+            typed = self.typed_branch(e)
+            ifs = [exp.If(this=self.lower(c), true=self.branch(v, v is typed)) for c, v in e.whens]
+            default = self.branch(e.default, e.default is typed) if e.default is not None else None
             return exp.Case(ifs=ifs, default=default)
         raise TypeError(f"not an IR node: {e!r}")
 
@@ -374,6 +397,30 @@ class _Lowerer:
             return out
         chunks = [self.sum(parts[i : i + SUM_CHUNK]) for i in range(0, len(parts), SUM_CHUNK)]
         return self.sum([exp.Paren(this=c) for c in chunks])
+
+
+def _float_literal(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Literal) and isinstance(e.value, float)
+
+
+def _yields_double(e: ir.Expr) -> bool:
+    """``e`` is DOUBLE however its float literals are typed: a CASE with a float branch (its typed
+    branch, see ``_Lowerer.typed_branch``, or a DOUBLE one), an array lookup (its first element is
+    cast), a cast to double, or arithmetic over one of these. Conservative: a column might be
+    anything (INTEGER, NUMERIC), so it does not count."""
+    stack = [e]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ir.Case):
+            values = [v for _, v in n.whens] + ([n.default] if n.default is not None else [])
+            if any(_float_literal(v) for v in values):
+                return True
+            stack.extend(v for v in values if not isinstance(v, ir.Literal))
+        elif isinstance(n, ir.Lookup) or (isinstance(n, ir.Cast) and n.to in ("double", "number")):
+            return True
+        elif isinstance(n, (ir.Arith, ir.Sum, ir.Func)):
+            stack.extend(ir.children(n))
+    return False
 
 
 def lower_expr(e: ir.Expr, policy: DialectPolicy) -> exp.Expression:
