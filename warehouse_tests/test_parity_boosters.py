@@ -245,6 +245,13 @@ LGB_CASES: dict[str, Callable[[], Case]] = {
     "lgb_early_stopping": _lgb_early_stopping,
     "lgb_booster_binary": _lgb_booster("binary"),
     "lgb_booster_multiclass": _lgb_booster("multiclass"),
+    # DART rescales dropped trees' leaves in place while training: the saved trees are summed as usual
+    "lgb_dart_binary": lambda: _lgb_fit(
+        lgb.LGBMClassifier(boosting_type="dart", n_estimators=30, drop_rate=0.3, verbose=-1, n_jobs=1), "breast_cancer"
+    ),
+    "lgb_dart_multiclass": lambda: _lgb_fit(
+        lgb.LGBMClassifier(boosting_type="dart", n_estimators=20, drop_rate=0.3, verbose=-1, n_jobs=1), "wine"
+    ),
 }
 
 #: Further objectives differ only in their link function: checked against the IR (no engine).
@@ -321,9 +328,6 @@ def test_lightgbm_unsupported_settings() -> None:
     import skl2sql
 
     X, y = datasets.diabetes()
-    dart = lgb.LGBMRegressor(boosting_type="dart", n_estimators=5, verbose=-1, n_jobs=1).fit(X, y)
-    with pytest.raises(UnsupportedEstimatorError, match="dart"):
-        skl2sql.compile(dart, table="t")
     linear = lgb.LGBMRegressor(linear_tree=True, n_estimators=5, verbose=-1, n_jobs=1).fit(X, y)
     with pytest.raises(UnsupportedEstimatorError, match="linear_tree"):
         skl2sql.compile(linear, table="t")
@@ -539,6 +543,16 @@ XGB_CASES: dict[str, Callable[[], XgbCase]] = {
         True,
         early=True,
     ),
+    # DART: every tree scaled by its weight_drop at prediction time
+    "xgb_dart_binary": _xgb_sklearn(
+        lambda: xgb.XGBClassifier(booster="dart", rate_drop=0.3, n_estimators=25, n_jobs=1), "breast_cancer", True
+    ),
+    "xgb_dart_multiclass": _xgb_sklearn(
+        lambda: xgb.XGBClassifier(booster="dart", rate_drop=0.3, n_estimators=15, n_jobs=1), "wine", True
+    ),
+    "xgb_dart_regression": _xgb_sklearn(
+        lambda: xgb.XGBRegressor(booster="dart", rate_drop=0.3, n_estimators=20, n_jobs=1), "diabetes", False
+    ),
     "xgb_booster_binary": _xgb_booster("binary:logistic"),
     "xgb_booster_multiclass": _xgb_booster("multi:softprob"),
     "xgb_booster_regression": _xgb_booster("reg:squarederror"),
@@ -582,9 +596,6 @@ def test_xgboost_unsupported_settings() -> None:
     multi = xgb.XGBRegressor(n_estimators=3, n_jobs=1).fit(X, np.c_[y, y])
     with pytest.raises(UnsupportedEstimatorError, match="multi-output"):
         skl2sql.compile(multi, table="t")
-    dart = xgb.XGBRegressor(booster="dart", n_estimators=3, n_jobs=1).fit(X, y)
-    with pytest.raises(UnsupportedEstimatorError, match="dart"):
-        skl2sql.compile(dart, table="t")
     booster = xgb.train({"nthread": 1}, xgb.DMatrix(X.to_numpy(), y), num_boost_round=2)
     with pytest.raises(skl2sql.SchemaError):
         skl2sql.compile(booster, table="t")

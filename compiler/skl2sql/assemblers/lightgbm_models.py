@@ -312,9 +312,8 @@ def _pandas_categories(model: LgbModel, names: Sequence[str]) -> dict[int, list[
 
 
 def _check_supported(model: LgbModel) -> None:
-    boosting = model.parameters.get("boosting", "gbdt")
-    if boosting == "dart":
-        raise UnsupportedEstimatorError("LightGBM boosting='dart' is not supported")
+    # boosting='dart' needs nothing of its own: LightGBM rescales the dropped trees' leaves in place
+    # while training (DART::Normalize), so the saved trees are summed as for gbdt
     if model.parameters.get("linear_tree", "0") not in ("0", "false", ""):
         raise UnsupportedEstimatorError("LightGBM linear_tree=True is not supported")
     if model.objective == "custom" or model.objective not in (

@@ -102,8 +102,15 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
     doc = json.loads(raw)
     learner = doc["learner"]
     gb = learner["gradient_booster"]
+    weights: list[float] | None = None
+    if gb.get("name") == "dart":
+        # prediction sums every tree scaled by its weight_drop (XGBoost multiplies in float32)
+        weights = [_f32(w) for w in gb["weight_drop"]]
+        gb = gb["gbtree"]
     if gb.get("name") != "gbtree":
-        raise UnsupportedEstimatorError(f"XGBoost booster={gb.get('name')!r} is not supported (only gbtree)")
+        raise UnsupportedEstimatorError(
+            f"XGBoost booster={gb.get('name')!r} is not supported (only gbtree and dart)"
+        )
     model = gb["model"]
     mp = learner["learner_model_param"]
     if int(mp.get("num_target", "1")) > 1:
@@ -122,12 +129,17 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
             raise UnsupportedEstimatorError("XGBoost categorical splits (enable_categorical=True) are not supported")
         if int(t["tree_param"].get("size_leaf_vector", "1")) > 1:
             raise UnsupportedEstimatorError("XGBoost vector-leaf (multi_strategy) trees are not supported")
+        left = [int(v) for v in t["left_children"]]
+        condition = [_f32(v) for v in t["split_conditions"]]
+        if weights is not None:  # leaves hold their value in split_conditions
+            w = np.float32(weights[i])
+            condition = [float(w * np.float32(c)) if a < 0 else c for a, c in zip(left, condition, strict=True)]
         trees.append(
             XgbTree(
-                left=[int(v) for v in t["left_children"]],
+                left=left,
                 right=[int(v) for v in t["right_children"]],
                 feature=[int(v) for v in t["split_indices"]],
-                condition=[_f32(v) for v in t["split_conditions"]],
+                condition=condition,
                 default_left=[bool(int(v)) for v in t["default_left"]],
                 group=info[i],
             )
