@@ -8,6 +8,7 @@ LightGBM's zero threshold (1e-35), and a NULL in every feature (plus an all-NULL
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -612,3 +613,100 @@ def test_xgboost_file_and_cli(suffix: str, tmp_path: Path, capsys: pytest.Captur
         np.testing.assert_allclose(got[f"probability_{k}"], want[:, k], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(got["probability_1"], kw["reference"].predict_proba(X)[:, 1], rtol=XGB_RTOL, atol=XGB_ATOL)
     assert (got["prediction"] == kw["reference"].predict(X)).all()
+
+
+_TRAIN_TEXT = sorted(["x", "y", "z", "w", "v", "O'Hare", "a b"])
+
+
+def _xgb_categorical_case() -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    """XGBoost with native categorical splits (pandas ``category`` columns, text and integer
+    categories, partition and one-hot splits, NaN in each column), a probe frame of training
+    rows and one whose rows each hold a category XGBoost never saw."""
+    rng = np.random.default_rng(0)
+    n = 600
+    text = _TRAIN_TEXT
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "c": pd.Categorical(rng.choice(text, n), categories=text),
+            "k": pd.Categorical(rng.choice([3, 7, 11], n)),
+        }
+    )
+    X.loc[rng.random(n) < 0.1, "c"] = np.nan
+    X.loc[rng.random(n) < 0.1, "k"] = np.nan
+    X.loc[rng.random(n) < 0.1, "a"] = np.nan
+    y = (X["c"].isin(["x", "w", "a b"]).astype(int) + (X["a"] > 0) + (X["k"] == 7) > 1).astype(int)
+    est = xgb.XGBClassifier(enable_categorical=True, tree_method="hist", n_estimators=15, max_depth=3, n_jobs=1)
+    est.fit(X, y)
+    unseen = X.iloc[:5].copy()
+    unseen["c"] = pd.Categorical(["a_new", "zz_new", "x", "x", "x"], categories=sorted([*text, "a_new", "zz_new"]))
+    unseen["k"] = pd.Categorical([3, 3, 5, 99, 3], categories=[3, 5, 7, 11, 99])
+    return est, X.iloc[:200], unseen
+
+
+def test_xgboost_categorical_splits(engine: Engine) -> None:
+    est, probe, _ = _xgb_categorical_case()
+    trees = json.loads(est.get_booster().save_raw("json"))["learner"]["gradient_booster"]["model"]["trees"]
+    sizes = [k for t in trees for k in t["categories_sizes"]]
+    assert 1 in sizes and max(sizes) > 1, "one-hot and partition splits both"
+    check_parity(est, probe, engine, atol=XGB_ATOL, rtol=XGB_RTOL)
+
+
+def test_xgboost_unseen_categories_refused() -> None:
+    """XGBoost 3.2 raises for a frame whose categorical dtype holds a category it never saw
+    (an unseen text category sorting among the training ones is scored as missing instead: its
+    re-coding searches the sorted categories). Neither is a row the model was trained to score:
+    the SQL gives NULL outputs for every row holding an unseen category, and scores the others."""
+    import skl2sql
+
+    est, _, unseen = _xgb_categorical_case()
+    with pytest.raises(xgb.core.XGBoostError, match="not in the training set"):
+        est.predict_proba(unseen)
+    engine = FACTORIES["duckdb"]()
+    try:
+        table = engine.new_table_name()
+        engine.create_table(table, {"row_id": list(range(5)), **{c: unseen[c].tolist() for c in unseen.columns}})
+        got = engine.query(skl2sql.compile(est, table=table, keep=["row_id"]).sql + " ORDER BY row_id")
+    finally:
+        engine.drop_table(table)
+        engine.close()
+    p1 = np.asarray(got["probability_1"], dtype=float)
+    assert np.isnan(p1[:4]).all(), p1
+    row = pd.DataFrame(
+        {
+            "a": unseen["a"].iloc[[4]].to_numpy(),
+            "c": pd.Categorical(["x"], categories=_TRAIN_TEXT),
+            "k": pd.Categorical([3], categories=[3, 7, 11]),
+        }
+    )
+    want = est.predict_proba(row)[0, 1]
+    assert abs(p1[4] - want) < XGB_ATOL
+
+
+def test_xgboost_categorical_without_recorded_categories() -> None:
+    """Codes from NumPy (``feature_types=['c']``) carry no category values: refused, by name."""
+    import skl2sql
+
+    rng = np.random.default_rng(1)
+    X = np.c_[rng.normal(size=300), rng.integers(0, 4, 300)]
+    y = ((X[:, 1] == 2) | (X[:, 0] > 1)).astype(int)
+    booster = xgb.train(
+        {"objective": "binary:logistic", "nthread": 1, "max_cat_to_onehot": 1},
+        xgb.DMatrix(X, y, feature_types=["q", "c"], enable_categorical=True),
+        num_boost_round=3,
+    )
+    with pytest.raises(UnsupportedEstimatorError, match="'code' has no recorded categories"):
+        skl2sql.compile(booster, table="t", features=["x", "code"])
+
+
+def test_xgboost_non_ascii_categories_refused() -> None:
+    """XGBoost 3.2 records a non-ASCII category cut at the wrong places: refused, not misread."""
+    import skl2sql
+
+    rng = np.random.default_rng(2)
+    text = ["café", "thé", "water"]
+    X = pd.DataFrame({"a": rng.normal(size=300), "drink": pd.Categorical(rng.choice(text, 300), categories=text)})
+    y = ((X["drink"] == "thé") | (X["a"] > 1)).astype(int)
+    est = xgb.XGBClassifier(enable_categorical=True, n_estimators=3, max_depth=2, n_jobs=1).fit(X, y)
+    with pytest.raises(UnsupportedEstimatorError, match="'drink' has non-ASCII categories"):
+        skl2sql.compile(est, table="t")

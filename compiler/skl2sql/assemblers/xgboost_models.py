@@ -21,20 +21,22 @@ Prediction semantics reproduced here (XGBoost ``predict_fn.h`` / CPU predictor):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Case, Compare, Expr, IsNull, Not, argmax, lit, sigmoid, softmax, sub
+from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, argmax, lit, sigmoid, softmax, sub
 from ..program import Context, Feature, Prediction, label_literal
 from .lightgbm_models import sum_trees
 from .registry import register
 from .tree_common import float32_lt_threshold, pin_casts, route_left, tree_case
+from .trees import guard_prediction
 
 __all__ = [
     "XgbTree",
@@ -79,22 +81,30 @@ def _f32(v: Any) -> float:
 
 @dataclass(frozen=True)
 class XgbTree:
+    """One tree. ``categories``: for each categorical split node, the category codes that go
+    right (XGBoost's partition and one-hot splits alike: a code in the set goes right)."""
+
     left: list[int]
     right: list[int]
     feature: list[int]
     condition: list[float]
     default_left: list[bool]
     group: int
+    categories: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class XgbModel:
+    """The parsed model. ``category_values``: feature index -> the training categories in code
+    order, for features with categorical splits (see :func:`_recorded_categories`)."""
+
     objective: str
     base_score: list[float]
     num_class: int
     num_feature: int
     feature_names: list[str]
     trees: list[XgbTree]
+    category_values: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbModel:
@@ -125,8 +135,6 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
     info = [int(v) for v in model["tree_info"]]
     trees: list[XgbTree] = []
     for i, t in enumerate(trees_json):
-        if any(int(s) != 0 for s in t.get("split_type", [])):
-            raise UnsupportedEstimatorError("XGBoost categorical splits (enable_categorical=True) are not supported")
         if int(t["tree_param"].get("size_leaf_vector", "1")) > 1:
             raise UnsupportedEstimatorError("XGBoost vector-leaf (multi_strategy) trees are not supported")
         left = [int(v) for v in t["left_children"]]
@@ -142,16 +150,62 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
                 condition=condition,
                 default_left=[bool(int(v)) for v in t["default_left"]],
                 group=info[i],
+                categories=_categorical_splits(t),
             )
         )
+    names = [str(n) for n in learner.get("feature_names", [])]
     return XgbModel(
         objective=objective,
         base_score=base,
         num_class=int(mp.get("num_class", "0")),
         num_feature=int(mp.get("num_feature", "0")),
-        feature_names=[str(n) for n in learner.get("feature_names", [])],
+        feature_names=names,
         trees=trees,
+        category_values=_recorded_categories(model, names) if any(t.categories for t in trees) else {},
     )
+
+
+def _categorical_splits(tree: dict[str, Any]) -> dict[int, frozenset[int]]:
+    """Node -> category codes going right, for the tree's categorical splits (``split_type`` 1;
+    each node's codes are a segment of the flat ``categories`` array)."""
+    nodes = [int(v) for v in tree.get("categories_nodes", [])]
+    segments = [int(v) for v in tree.get("categories_segments", [])]
+    sizes = [int(v) for v in tree.get("categories_sizes", [])]
+    flat = [int(v) for v in tree.get("categories", [])]
+    out = {n: frozenset(flat[a : a + k]) for n, a, k in zip(nodes, segments, sizes, strict=True)}
+    kinds = [int(v) for v in tree.get("split_type", [])]
+    if any(k == 1 and n not in out for n, k in enumerate(kinds)) or any(k not in (0, 1) for k in kinds):
+        raise UnsupportedEstimatorError("XGBoost tree with an unknown split type")
+    return out
+
+
+def _recorded_categories(model: dict[str, Any], names: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+    """Feature index -> training categories in code order, from the model's ``cats`` (XGBoost
+    3.1+ records them for pandas or Arrow categorical columns): text as offsets into a byte
+    array, numbers as they are.
+
+    XGBoost 3.2 writes text offsets in characters over UTF-8 bytes, so a non-ASCII category is
+    cut at the wrong places (and the last bytes are lost); its own predictions stay right (it
+    re-codes with the same offsets), but the category values cannot be read back: refused."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for j, enc in enumerate((model.get("cats") or {}).get("enc", [])):
+        values = enc.get("values", [])
+        if not values:
+            continue
+        if "offsets" not in enc:
+            out[j] = tuple(values)
+            continue
+        raw = bytes(int(v) & 0xFF for v in values)
+        if any(c >= 0x80 for c in raw):
+            name = names[j] if j < len(names) else str(j)
+            raise UnsupportedEstimatorError(
+                f"XGBoost categorical feature {name!r} has non-ASCII categories, which XGBoost 3.2 "
+                "records cut at the wrong places (character offsets over UTF-8 bytes); map them to "
+                "ASCII before fitting"
+            )
+        offsets = [int(v) for v in enc["offsets"]]
+        out[j] = tuple(raw[a:b].decode("ascii") for a, b in itertools.pairwise(offsets))
+    return out
 
 
 def base_margins(model: XgbModel, n_groups: int) -> list[float]:
@@ -175,12 +229,15 @@ def base_margins(model: XgbModel, n_groups: int) -> list[float]:
     return out
 
 
-def _tree_expr(tree: XgbTree, xs: Sequence[Expr]) -> Expr:
+def _tree_expr(tree: XgbTree, xs: Sequence[Expr], values: dict[int, tuple[Any, ...]]) -> Expr:
     if tree.left[0] < 0:
         return lit(tree.condition[0])
 
     def split(n: int) -> Expr:
         x = xs[tree.feature[n]]
+        if n in tree.categories:  # a category XGBoost never saw refuses the row: _known_categories
+            right = tuple(lit(values[tree.feature[n]][c]) for c in sorted(tree.categories[n]))
+            return route_left(x, Not(InList(x, right)) if right else Not(IsNull(x)), tree.default_left[n])
         d = float32_lt_threshold(tree.condition[n])
         cond: Expr = Compare("<=", x, lit(d)) if math.isfinite(d) else (
             Not(IsNull(x)) if d > 0 else Compare("<", lit(0), lit(0))
@@ -202,17 +259,67 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list
     if model.objective not in known:
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
     n_groups = max(model.num_class, 1) if model.objective in _MULTI else 1
-    xs = pin_casts([ctx.number(f.expr, finite=False) for f in features], ctx)  # infinity is a value
+    categorical = {t.feature[n] for t in model.trees for n in t.categories}
+    _check_categorical(model, features, categorical)
+    xs = pin_casts(
+        [_category_input(model, j, f) if j in categorical else ctx.number(f.expr, finite=False)
+         for j, f in enumerate(features)],
+        ctx,
+    )  # infinity is a value
     starts = base_margins(model, n_groups)
     out: list[Expr] = []
     for g in range(n_groups):
-        exprs = [_tree_expr(t, xs) for t in model.trees if t.group == g]
+        exprs = [_tree_expr(t, xs, model.category_values) for t in model.trees if t.group == g]
         out.append(sum_trees(exprs, ctx, f"margin{g}", start=lit(starts[g])))
     return out
 
 
+def _check_categorical(model: XgbModel, features: Sequence[Feature], categorical: set[int]) -> None:
+    """Refuse what cannot be read: a model without recorded categories (XGBoost before 3.1, or
+    codes from NumPy) and a numeric split on a categorical column."""
+    for j in sorted(categorical):
+        if not model.category_values.get(j):
+            raise UnsupportedEstimatorError(
+                f"XGBoost categorical feature {features[j].name!r} has no recorded categories "
+                "(fit on a pandas categorical column with XGBoost 3.1 or later)"
+            )
+        for t in model.trees:
+            if any(t.feature[n] == j and n not in t.categories for n in range(len(t.left)) if t.left[n] >= 0):
+                raise UnsupportedEstimatorError(f"XGBoost numerical split on categorical feature {features[j].name!r}")
+
+
+def _category_input(model: XgbModel, j: int, feature: Feature) -> Expr:
+    """A categorical feature as SQL reads it: the text as it is; numeric categories as a double
+    with a stored NaN read as NULL (pandas' missing category)."""
+    values = model.category_values.get(j) or ()
+    if values and not isinstance(values[0], str):
+        return Cast(feature.expr, "number")
+    return feature.expr
+
+
+def _known_categories(model: XgbModel, features: Sequence[Feature]) -> Expr | None:
+    """True for rows whose categorical columns hold training categories or NULL. XGBoost 3.2
+    raises for a category it never saw when it sorts after every training category, and scores
+    one that sorts among them as missing (its re-coding searches the sorted categories); both are
+    rows XGBoost was not trained to score, so the SQL refuses every unseen category: NULL outputs."""
+    conds: list[Expr] = []
+    for j, values in sorted(model.category_values.items()):
+        if values and j < len(features):
+            x = _category_input(model, j, features[j])
+            conds.append(Or((IsNull(x), InList(x, tuple(lit(v) for v in values)))))
+    if not conds:
+        return None
+    return And(tuple(conds)) if len(conds) > 1 else conds[0]
+
+
 def xgb_prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
     """The Prediction of an XGBoost model; ``classes`` for classifiers (None: regressor)."""
+    accepted = _known_categories(model, features)
+    prediction = _prediction(model, features, ctx, classes)
+    return prediction if accepted is None else guard_prediction(prediction, accepted, ctx)
+
+
+def _prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
     margins = ctx.materialize(_margins(model, features, ctx), "margin")
     obj = model.objective
     if classes is None:
