@@ -359,3 +359,19 @@ def test_input_number_macro_agrees_with_the_compiler() -> None:
         want = resolve_dialect(dialect).nan_test
         got = "nullif" if target in nullif else "isnan" if target in isnan else None
         assert got == want, (target, got, want)
+
+
+def test_xgboost_categorical_splits_are_refused_as_data() -> None:
+    """Node rows hold numeric thresholds only: an XGBoost model with categorical splits is
+    compiled as SQL instead (the refusal says so)."""
+    xgboost = pytest.importorskip("xgboost")
+    import pandas as pd
+
+    from skl2sql.dbt import tree_nodes
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "c": pd.Categorical(rng.choice(["p", "q", "r"], 200))})
+    y = ((X["c"] == "q") | (X["a"] > 1)).astype(int)
+    model = xgboost.XGBClassifier(enable_categorical=True, n_estimators=3, max_depth=2, n_jobs=1).fit(X, y)
+    with pytest.raises(UnsupportedEstimatorError, match="--as-data cannot store XGBClassifier: categorical splits"):
+        tree_nodes(model)
