@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
+    calibration,  # CalibratedClassifierCV
     decomposition,  # PCA, IncrementalPCA, TruncatedSVD
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer

@@ -121,11 +121,11 @@ def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) 
         p0, p1 = binary_from_raw(p1, ctx)
         # sklearn: classes_[raw >= 0]
         label: Expr = Case(((Compare(">=", z, lit(0.0)), labels[1]), (Compare("<", z, lit(0.0)), labels[0])), None)
-        pred = Prediction("classifier", label, tuple(classes), proba=(p0, p1))
+        pred = Prediction("classifier", label, tuple(classes), proba=(p0, p1), decision=(z,))
     else:
         probs = softmax(raw, ctx.materialize)
-        pred = Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs))
-    return guard_prediction(pred, guard, ctx)
+        pred = Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs), decision=tuple(raw))
+    return guard_prediction(pred, guard, ctx)  # decision_function is the raw score, as sklearn's
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,9 +252,10 @@ def assemble_hist_gradient_boosting(est: Any, features: list[Feature], ctx: Cont
         p0, p1 = binary_from_raw(sigmoid(z), ctx)
         # sklearn: classes_[raw > 0] (a tie at 0 is class 0, as argmax([.5, .5]))
         label: Expr = Case(((Compare(">", z, lit(0.0)), labels[1]), (Compare("<=", z, lit(0.0)), labels[0])), None)
-        return Prediction("classifier", label, tuple(classes), proba=(p0, p1))
+        return Prediction("classifier", label, tuple(classes), proba=(p0, p1), decision=(z,))
     probs = softmax(raw, ctx.materialize)
-    return Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs))
+    # decision_function is the raw score, as sklearn's
+    return Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs), decision=tuple(raw))
 
 
 # ---------------------------------------------------------------------------------------------

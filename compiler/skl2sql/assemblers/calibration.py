@@ -1,0 +1,126 @@
+"""CalibratedClassifierCV: probabilities recalibrated by sigmoid (Platt) or isotonic maps.
+
+sklearn (``calibration.py``): each of ``calibrated_classifiers_`` (one per CV fold, or one with
+``ensemble=False`` or a prefit/frozen estimator) reads its estimator's ``decision_function`` when
+it has one, else ``predict_proba`` (the positive-class column for two classes), maps each class's
+score through that class's calibrator, and normalises: two classes give ``[1 - p, p]``; more are
+divided by the row sum, uniform where the sum is 0. Values within 1e-5 above 1 are set to 1.
+``predict_proba`` is the mean over the calibrated classifiers and ``predict`` its first argmax.
+
+Calibrators: ``_SigmoidCalibration`` is ``expit(-(a * f + b))``; ``IsotonicRegression`` clips
+``f`` to ``[X_min_, X_max_]`` and interpolates linearly between its thresholds as SciPy's
+``interp1d`` does (a value on a threshold uses the segment that ends there), or returns its one
+value when the fit was constant. ``method='temperature'`` is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
+from ..program import Context, Feature, Prediction, label_literal
+from .meta import _decision, _name, _sub_prediction
+from .registry import assemble, register
+
+__all__ = ["assemble_calibrated_classifier", "interp1d_linear"]
+
+
+def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray) -> Expr:
+    """SciPy's ``interp1d(xs, ys, kind='linear')`` at ``x`` already clipped to ``[xs[0], xs[-1]]``:
+    ``searchsorted(xs, x, 'left')`` picks the segment ``[xs[k-1], xs[k]]`` whose right end is the
+    first threshold ``>= x`` (the first segment for ``x = xs[0]``), and the value is
+    ``slope * (x - xs[k-1]) + ys[k-1]``; NULL stays NULL."""
+    whens: list[tuple[Expr, Expr]] = []
+    for k in range(1, len(xs)):
+        lo, hi = float(xs[k - 1]), float(xs[k])
+        slope = (float(ys[k]) - float(ys[k - 1])) / (hi - lo)
+        value = add(Arith("*", lit(slope), sub(x, lit(lo))), lit(float(ys[k - 1])))
+        cond = Compare("<=", x, lit(hi)) if k < len(xs) - 1 else Compare(">=", x, lit(lo))
+        whens.append((cond, value))
+    return Case(tuple(whens), None)
+
+
+def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
+    name = type(calibrator).__name__
+    if name == "_SigmoidCalibration":
+        # expit(-(a * f + b)); sigmoid(z) negates z again, exactly
+        return sigmoid(sub(lit(0.0), add(mul(lit(float(calibrator.a_)), f), lit(float(calibrator.b_)))))
+    if name == "IsotonicRegression":
+        xs = np.asarray(calibrator.X_thresholds_, dtype=np.float64)
+        ys = np.asarray(calibrator.y_thresholds_, dtype=np.float64)
+        if len(np.unique(ys)) == 1 or len(xs) < 2:
+            return Case(((Compare("=", f, f), lit(float(ys[0]))),), None)  # NULL stays NULL
+        if getattr(calibrator, "out_of_bounds", "clip") != "clip":
+            raise UnsupportedEstimatorError(f"{_name(owner)}: IsotonicRegression(out_of_bounds != 'clip')")
+        clipped = ctx.materialize([clip(f, float(calibrator.X_min_), float(calibrator.X_max_))], "iso")[0]
+        return interp1d_linear(clipped, xs, ys)
+    raise UnsupportedEstimatorError(f"{_name(owner)}: calibrator {name} is not supported")
+
+
+def _scores(owner: Any, est: Any, p: Prediction, n_classes: int) -> Sequence[Expr]:
+    """The response sklearn calibrates: ``decision_function`` when the estimator has one, else
+    ``predict_proba`` (its positive-class column for two classes)."""
+    if hasattr(est, "decision_function"):
+        return _decision(owner, est, p)
+    if p.proba is None:
+        raise UnsupportedEstimatorError(f"{_name(owner)}: {_name(est)} has neither decision_function nor predict_proba")
+    return p.proba[1:] if n_classes == 2 else p.proba
+
+
+def _calibrated_proba(owner: Any, cc: Any, features: list[Feature], ctx: Context, classes: list[Any]) -> list[Expr]:
+    n = len(classes)
+    est = cc.estimator
+    p = _sub_prediction(est, features, ctx)
+    scores = _scores(owner, est, p, n)
+    index = {c: i for i, c in enumerate(classes)}
+    positions = [index[c] for c in est.classes_]
+    if len(scores) != len(cc.calibrators) or (n > 2 and len(scores) != len(positions)):
+        raise UnsupportedEstimatorError(f"{_name(owner)}: {_name(est)} gives {len(scores)} scores for {n} classes")
+    proba: list[Expr] = [lit(0.0)] * n
+    for k, (f, calibrator) in enumerate(zip(scores, cc.calibrators, strict=True)):
+        proba[1 if n == 2 else positions[k]] = _calibrate(calibrator, f, ctx, owner)
+    if n == 2:
+        p1 = ctx.materialize([proba[1]], "cal")[0]
+        proba = [sub(lit(1.0), p1), p1]
+    else:
+        proba = ctx.materialize(proba, "cal")
+        denom = ctx.materialize([total(proba)], "calsum")[0]
+        uniform = lit(1.0 / n)
+        proba = [Case(((Compare("!=", denom, lit(0.0)), div(q, denom)), (Compare("=", denom, lit(0.0)), uniform)), None)
+                 for q in proba]
+    # values in (1, 1 + 1e-5] become 1, as sklearn rounds them
+    return [Case(((Compare(">", q, lit(1.0)), Case(((Compare("<=", q, lit(1.0 + 1e-5)), lit(1.0)),), q)),), q)
+            for q in ctx.materialize(proba, "calp")]
+
+
+@register(CalibratedClassifierCV)
+def assemble_calibrated_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    methods = {str(cc.method) for cc in est.calibrated_classifiers_}
+    if not methods <= {"sigmoid", "isotonic"}:
+        raise UnsupportedEstimatorError(f"CalibratedClassifierCV(method={sorted(methods)[0]!r}) is not supported")
+    classes = list(est.classes_)
+    n = len(classes)
+    per = [_calibrated_proba(est, cc, features, ctx, classes) for cc in est.calibrated_classifiers_]
+    count = float(len(per))
+    mean = ctx.materialize([div(total([q[k] for q in per]), lit(count)) for k in range(n)], "calmean")
+    labels = [label_literal(c) for c in classes]
+    return Prediction("classifier", argmax(mean, labels), tuple(classes), proba=tuple(mean))
+
+
+try:  # scikit-learn >= 1.6
+    from sklearn.frozen import FrozenEstimator
+except ImportError:  # pragma: no cover
+    FrozenEstimator = None
+
+if FrozenEstimator is not None:
+
+    @register(FrozenEstimator)
+    def assemble_frozen(est: Any, features: list[Feature], ctx: Context) -> Prediction | list[Feature]:
+        """A frozen estimator predicts and transforms as the estimator it wraps (how a prefit
+        model is calibrated since ``cv='prefit'`` was deprecated)."""
+        return assemble(est.estimator, features, ctx)

@@ -1,0 +1,96 @@
+"""Parity of CalibratedClassifierCV (sigmoid and isotonic, binary and multiclass, every fold's
+calibrated classifier or ``ensemble=False``, a frozen prefit estimator) on every engine.
+
+The base estimators cover both responses sklearn calibrates: ``decision_function`` (linear
+models, LinearSVC, GradientBoosting and HistGradientBoosting, whose compiled form carries their
+raw score) and ``predict_proba`` (RandomForest). ``*_mixed`` cases score NULL-laden rows: the
+base estimator refuses them (or imputes, in a pipeline), and so does the SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+import datasets
+import skl2sql
+from engines import Engine
+from parity import case_cache, check_parity
+
+
+def _fit(est: Any, data: str) -> tuple[Any, pd.DataFrame]:
+    X, y = getattr(datasets, data)()
+    return est.fit(X, y), X
+
+
+def _mixed(est: Any) -> tuple[Any, pd.DataFrame]:
+    train, score, yc, _ = datasets.mixed()
+    cols = datasets.HOSTILE_NUMERIC[:3]
+    return est.fit(train[cols], yc), score[cols]
+
+
+def _frozen() -> tuple[Any, pd.DataFrame]:
+    X, y = datasets.breast_cancer()
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X.iloc[:300], y[:300])
+    est = CalibratedClassifierCV(FrozenEstimator(model), method="isotonic").fit(X.iloc[300:], y[300:])
+    return est, X
+
+
+def _scaled_lr() -> Any:
+    return make_pipeline(StandardScaler(), LogisticRegression())
+
+
+CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "sigmoid_logistic_binary": lambda: _fit(CalibratedClassifierCV(_scaled_lr(), cv=3), "breast_cancer"),
+    "isotonic_logistic_binary": lambda: _fit(CalibratedClassifierCV(_scaled_lr(), method="isotonic", cv=3), "breast_cancer"),
+    "isotonic_forest_binary": lambda: _fit(
+        CalibratedClassifierCV(RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0), method="isotonic", cv=3),
+        "breast_cancer",
+    ),
+    "sigmoid_forest_multiclass": lambda: _fit(
+        CalibratedClassifierCV(RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0), cv=3), "wine"
+    ),
+    "sigmoid_gradient_boosting_multiclass": lambda: _fit(
+        CalibratedClassifierCV(GradientBoostingClassifier(n_estimators=10, max_depth=2, random_state=0), cv=3), "wine"
+    ),
+    "isotonic_linear_svc_multiclass": lambda: _fit(
+        CalibratedClassifierCV(make_pipeline(StandardScaler(), LinearSVC()), method="isotonic", cv=3), "wine"
+    ),
+    "isotonic_hgb_no_ensemble": lambda: _fit(
+        CalibratedClassifierCV(HistGradientBoostingClassifier(max_iter=10), method="isotonic", cv=3, ensemble=False), "wine"
+    ),
+    "frozen_prefit_isotonic": _frozen,
+    "sigmoid_mixed_refuses_nulls": lambda: _mixed(CalibratedClassifierCV(LogisticRegression(), cv=3)),
+    "isotonic_mixed_imputed": lambda: _mixed(
+        CalibratedClassifierCV(make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression()), method="isotonic", cv=3)
+    ),
+    "one_vs_rest_gradient_boosting": lambda: _fit(
+        OneVsRestClassifier(GradientBoostingClassifier(n_estimators=8, max_depth=2, random_state=0)), "wine"
+    ),
+}
+fitted = case_cache(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_calibration_parity(case: str, engine: Engine) -> None:
+    est, X = fitted(case)
+    check_parity(est, X, engine)
+
+
+def test_temperature_scaling_refused() -> None:
+    X, y = datasets.wine()
+    est = CalibratedClassifierCV(_scaled_lr(), method="temperature", cv=3).fit(X, y)
+    with pytest.raises(skl2sql.UnsupportedEstimatorError, match="method='temperature'"):
+        skl2sql.compile(est, table="t")
