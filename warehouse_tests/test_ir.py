@@ -172,3 +172,23 @@ def test_exp_clamp_no_underflow(engine: Engine) -> None:
     """``safe_exp`` of a very negative number gives a tiny positive number, not an error."""
     ir_out, sql_out = run_both(engine, {"x": [-5000.0, -700.0, 0.0]}, [("e", ir.safe_exp(X))])
     assert_same(ir_out, sql_out, {"e": [math.exp(-700.0), math.exp(-700.0), 1.0]}, rtol=1e-15)
+
+
+@pytest.mark.parametrize("n_pieces", [3, 8, 9, 50, 257])
+def test_piecewise_binary_search(engine: Engine, n_pieces: int) -> None:
+    """``piecewise`` picks piece ``i`` for ``bounds[i-1] <= x < bounds[i]`` (a flat CASE for few
+    pieces, a binary search for more): checked at every bound, one ulp either side, outside the
+    range and for NULL, against ``numpy.searchsorted``."""
+    from skl2sql.assemblers.prep_common import piecewise
+
+    rng = np.random.default_rng(n_pieces)
+    bounds = np.unique(rng.normal(size=n_pieces - 1).round(6))
+    pieces = [ir.lit(float(i)) for i in range(len(bounds) + 1)]
+    xs = np.concatenate([bounds, np.nextafter(bounds, -np.inf), np.nextafter(bounds, np.inf), [-1e9, 1e9]])
+    data = {"x": [*xs.tolist(), None]}
+    got_ir, got_sql = run_both(engine, data, [("piece", piecewise(X, bounds.tolist(), pieces))])
+    want = np.searchsorted(bounds, xs, side="right").astype(float)
+    for got in (got_ir["piece"], got_sql["piece"]):
+        values = np.asarray(got, dtype=float)
+        assert np.array_equal(values[:-1], want)
+        assert np.isnan(values[-1])

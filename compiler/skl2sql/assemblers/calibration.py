@@ -25,6 +25,7 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .meta import _decision, _name, _sub_prediction
+from .prep_common import piecewise
 from .registry import assemble, register
 
 __all__ = ["assemble_calibrated_classifier", "interp1d_linear"]
@@ -34,15 +35,17 @@ def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray) -> Expr:
     """SciPy's ``interp1d(xs, ys, kind='linear')`` at ``x`` already clipped to ``[xs[0], xs[-1]]``:
     ``searchsorted(xs, x, 'left')`` picks the segment ``[xs[k-1], xs[k]]`` whose right end is the
     first threshold ``>= x`` (the first segment for ``x = xs[0]``), and the value is
-    ``slope * (x - xs[k-1]) + ys[k-1]``; NULL stays NULL."""
-    whens: list[tuple[Expr, Expr]] = []
+    ``slope * (x - xs[k-1]) + ys[k-1]``; NULL stays NULL. ``x <= xs[k]`` is written
+    ``x < nextafter(xs[k], inf)`` for :func:`piecewise`'s binary search (exact for doubles)."""
+    pieces: list[Expr] = []
     for k in range(1, len(xs)):
         lo, hi = float(xs[k - 1]), float(xs[k])
         slope = (float(ys[k]) - float(ys[k - 1])) / (hi - lo)
-        value = add(Arith("*", lit(slope), sub(x, lit(lo))), lit(float(ys[k - 1])))
-        cond = Compare("<=", x, lit(hi)) if k < len(xs) - 1 else Compare(">=", x, lit(lo))
-        whens.append((cond, value))
-    return Case(tuple(whens), None)
+        pieces.append(add(Arith("*", lit(slope), sub(x, lit(lo))), lit(float(ys[k - 1]))))
+    if len(pieces) == 1:
+        return Case(((Compare(">=", x, lit(float(xs[0]))), pieces[0]),), None)
+    bounds = [float(np.nextafter(float(xs[k]), np.inf)) for k in range(1, len(xs) - 1)]
+    return piecewise(x, bounds, pieces)
 
 
 def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:

@@ -26,6 +26,7 @@ __all__ = [
     "expm1",
     "log1p",
     "interp",
+    "piecewise",
     "EXP_MAX",
 ]
 
@@ -99,7 +100,8 @@ def interp(x: Expr, xp: np.ndarray, fp: np.ndarray) -> Expr:
     xp = np.asarray(xp, dtype=np.float64)
     fp = np.asarray(fp, dtype=np.float64)
     n = len(xp)
-    whens: list[tuple[Expr, Expr]] = [(Compare("<", x, lit(float(xp[0]))), lit(float(fp[0])))]
+    bounds: list[float] = [float(xp[0])]  # pieces[i] is for x < bounds[i] (and >= the bound before)
+    pieces: list[Expr] = [lit(float(fp[0]))]
     for j in range(n - 1):
         if not xp[j] < xp[j + 1]:
             continue
@@ -108,6 +110,37 @@ def interp(x: Expr, xp: np.ndarray, fp: np.ndarray) -> Expr:
             value: Expr = lit(float(fp[j]))
         else:
             value = add(Arith("*", lit(float(slope)), sub(x, lit(float(xp[j])))), lit(float(fp[j])))
-        whens.append((Compare("<", x, lit(float(xp[j + 1]))), value))
-    whens.append((Compare(">=", x, lit(float(xp[-1]))), lit(float(fp[-1]))))
-    return Case(tuple(whens), None)
+        bounds.append(float(xp[j + 1]))
+        pieces.append(value)
+    pieces.append(lit(float(fp[-1])))
+    return piecewise(x, bounds, pieces)
+
+
+#: Pieces up to which :func:`piecewise` writes one flat CASE; above, a binary search.
+FLAT_PIECES = 8
+
+
+def piecewise(x: Expr, bounds: Sequence[float], pieces: Sequence[Expr]) -> Expr:
+    """``pieces[i]`` for ``bounds[i-1] <= x < bounds[i]`` (``pieces[0]`` below ``bounds[0]``,
+    ``pieces[-1]`` from ``bounds[-1]`` on); NULL for NULL ``x``.
+
+    Few pieces are one flat CASE; more are a binary search, ``log2(n)`` comparisons per row
+    instead of ``n / 2`` on average: a QuantileTransformer's 1,000 quantiles took DuckDB 2.5 s per
+    feature per million rows as a chain of 2,000 WHENs. The root tests both sides so a NULL falls
+    through to NULL; below it ``x`` is known not NULL."""
+    assert len(pieces) == len(bounds) + 1
+
+    def build(lo: int, hi: int) -> Expr:  # pieces[lo..hi], x known within their bounds
+        if hi - lo < FLAT_PIECES:
+            whens = [(Compare("<", x, lit(bounds[i])), pieces[i]) for i in range(lo, hi)]
+            return case(whens, pieces[hi]) if whens else pieces[hi]
+        mid = (lo + hi + 1) // 2
+        return Case(((Compare("<", x, lit(bounds[mid - 1])), build(lo, mid - 1)),), build(mid, hi))
+
+    n = len(pieces) - 1
+    if n < FLAT_PIECES:
+        whens = [(Compare("<", x, lit(bounds[i])), pieces[i]) for i in range(n)]
+        return Case((*whens, (Compare(">=", x, lit(bounds[-1])), pieces[-1])), None)
+    mid = (n + 1) // 2
+    split = lit(bounds[mid - 1])
+    return Case(((Compare("<", x, split), build(0, mid - 1)), (Compare(">=", x, split), build(mid, n))), None)
