@@ -16,6 +16,7 @@ import numpy as np
 from .ir import (
     And,
     Arith,
+    ArrayForm,
     Case,
     Cast,
     Column,
@@ -135,6 +136,8 @@ def evaluate(e: Expr, env: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         return np.array([None if v is None else str(v) for v in item], dtype=object)
     if isinstance(e, Case):
         return _case(e, env, n)
+    if isinstance(e, ArrayForm):
+        return evaluate(e.value, env, n)  # the plain form is checked by engines without arrays
     if isinstance(e, Lookup):
         idx = _as_float(evaluate(e.index, env, n))
         table = np.asarray(e.values, dtype=np.float64)

@@ -25,27 +25,27 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .meta import _decision, _name, _sub_prediction
-from .prep_common import piecewise
+from .prep_common import piecewise_affine
 from .registry import assemble, register
 
 __all__ = ["assemble_calibrated_classifier", "interp1d_linear"]
 
 
-def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray) -> Expr:
+def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray, ctx: Context) -> Expr:
     """SciPy's ``interp1d(xs, ys, kind='linear')`` at ``x`` already clipped to ``[xs[0], xs[-1]]``:
     ``searchsorted(xs, x, 'left')`` picks the segment ``[xs[k-1], xs[k]]`` whose right end is the
     first threshold ``>= x`` (the first segment for ``x = xs[0]``), and the value is
     ``slope * (x - xs[k-1]) + ys[k-1]``; NULL stays NULL. ``x <= xs[k]`` is written
-    ``x < nextafter(xs[k], inf)`` for :func:`piecewise`'s binary search (exact for doubles)."""
-    pieces: list[Expr] = []
+    ``x < nextafter(xs[k], inf)`` for the binary search of :func:`piecewise_affine` (exact)."""
+    terms: list[tuple[float, float, float]] = []
     for k in range(1, len(xs)):
         lo, hi = float(xs[k - 1]), float(xs[k])
-        slope = (float(ys[k]) - float(ys[k - 1])) / (hi - lo)
-        pieces.append(add(Arith("*", lit(slope), sub(x, lit(lo))), lit(float(ys[k - 1]))))
-    if len(pieces) == 1:
-        return Case(((Compare(">=", x, lit(float(xs[0]))), pieces[0]),), None)
+        terms.append(((float(ys[k]) - float(ys[k - 1])) / (hi - lo), lo, float(ys[k - 1])))
+    if len(terms) == 1:
+        slope, lo, y0 = terms[0]
+        return Case(((Compare(">=", x, lit(lo)), add(Arith("*", lit(slope), sub(x, lit(lo))), lit(y0))),), None)
     bounds = [float(np.nextafter(float(xs[k]), np.inf)) for k in range(1, len(xs) - 1)]
-    return piecewise(x, bounds, pieces)
+    return piecewise_affine(x, bounds, terms, ctx)
 
 
 def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
@@ -61,7 +61,7 @@ def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
         if getattr(calibrator, "out_of_bounds", "clip") != "clip":
             raise UnsupportedEstimatorError(f"{_name(owner)}: IsotonicRegression(out_of_bounds != 'clip')")
         clipped = ctx.materialize([clip(f, float(calibrator.X_min_), float(calibrator.X_max_))], "iso")[0]
-        return interp1d_linear(clipped, xs, ys)
+        return interp1d_linear(clipped, xs, ys, ctx)
     raise UnsupportedEstimatorError(f"{_name(owner)}: calibrator {name} is not supported")
 
 

@@ -153,9 +153,9 @@ def assemble_quantile_transformer(est: QuantileTransformer, features: list[Featu
     for j, f in enumerate(features):
         q = np.asarray(est.quantiles_[:, j], dtype=np.float64)
         x = ctx.materialize([ctx.number(f.expr)], "qx")[0]
-        up = interp(x, q, refs)
+        up = interp(x, q, refs, ctx)
         neg = ctx.materialize([mul(lit(-1.0), x)], "qneg")[0]
-        down = interp(neg, -q[::-1], -refs[::-1])
+        down = interp(neg, -q[::-1], -refs[::-1], ctx)
         y: Expr = mul(lit(0.5), sub(up, down))
         if normal:
             low_hit: Expr = Compare("<", sub(x, lit(_BOUNDS_THRESHOLD)), lit(float(q[0])))
