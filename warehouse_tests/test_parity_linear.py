@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import (
     ARDRegression,
     BayesianRidge,
@@ -42,6 +43,7 @@ from sklearn.linear_model import (
     TheilSenRegressor,
     TweedieRegressor,
 )
+from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC, LinearSVR
@@ -160,6 +162,16 @@ CASES: dict[str, Case] = {
     "sgd_mhuber_mixed": lambda: _fit_mixed(SGDClassifier(loss="modified_huber", random_state=0), "binary"),
     "ridgeclf_mixed": lambda: _fit_mixed(RidgeClassifier(), "binary"),
     "linearsvc_mixed_multi": lambda: _fit_mixed(LinearSVC(random_state=0), "multi"),
+    # LinearDiscriminantAnalysis (a linear classifier with expit / softmax probabilities) and
+    # GaussianNB (per-class log-likelihoods, normalised by logsumexp)
+    "lda_binary": lambda: _fit(LinearDiscriminantAnalysis(), "breast_cancer"),
+    "lda_multiclass_lsqr": lambda: _fit(LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto"), "wine"),
+    "lda_string_labels": lambda: _fit(LinearDiscriminantAnalysis(), "iris_named_labels"),
+    "lda_mixed": lambda: _fit_mixed(LinearDiscriminantAnalysis(), "multi"),
+    "gaussian_nb_binary": lambda: _fit(GaussianNB(), "breast_cancer"),
+    "gaussian_nb_multiclass": lambda: _fit(GaussianNB(), "wine"),
+    "gaussian_nb_priors": lambda: _fit(GaussianNB(priors=[0.2, 0.3, 0.5], var_smoothing=1e-3), "iris_named_labels"),
+    "gaussian_nb_mixed": lambda: _fit_mixed(GaussianNB(), "multi"),
 }
 
 

@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
+    naive_bayes,  # GaussianNB
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler

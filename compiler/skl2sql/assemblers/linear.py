@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import (
     ARDRegression,
     BayesianRidge,
@@ -356,6 +357,15 @@ def assemble_logistic(est: Any, features: list[Feature], ctx: Context) -> Predic
         getattr(est, "multi_class", "deprecated") == "auto" and getattr(est, "solver", "") == "liblinear"
     )
     return classifier_from_scores(scores, _classes(est), ctx, "ovr" if ovr and len(scores) > 1 else "logistic")
+
+
+@register(LinearDiscriminantAnalysis)
+def assemble_lda(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """LinearDiscriminantAnalysis as a classifier: ``decision_function = X @ coef_.T +
+    intercept_``, probabilities by expit (two classes) or softmax, as LogisticRegression. (Its
+    ``transform``, a projection on ``scalings_``, is not compiled.)"""
+    scores = linear_scores(est.coef_, est.intercept_, features, ctx)
+    return classifier_from_scores(scores, _classes(est), ctx, "logistic")
 
 
 @register(SGDClassifier)
