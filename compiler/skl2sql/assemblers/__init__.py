@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
     naive_bayes,  # GaussianNB
+    neural_network,  # MLPClassifier, MLPRegressor
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler

@@ -56,6 +56,8 @@ def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
     if name == "IsotonicRegression":
         xs = np.asarray(calibrator.X_thresholds_, dtype=np.float64)
         ys = np.asarray(calibrator.y_thresholds_, dtype=np.float64)
+        if np.any(np.diff(xs) <= 0):
+            raise UnsupportedEstimatorError(f"{_name(owner)}: isotonic thresholds are not strictly increasing")
         if len(np.unique(ys)) == 1 or len(xs) < 2:
             return Case(((Compare("=", f, f), lit(float(ys[0]))),), None)  # NULL stays NULL
         if getattr(calibrator, "out_of_bounds", "clip") != "clip":
