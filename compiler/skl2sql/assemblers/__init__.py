@@ -11,8 +11,9 @@ from __future__ import annotations
 from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
-    calibration,  # CalibratedClassifierCV
+    calibration,  # CalibratedClassifierCV, IsotonicRegression
     decomposition,  # PCA, IncrementalPCA, TruncatedSVD
+    dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
     imputers,  # SimpleImputer, MissingIndicator

@@ -1,4 +1,4 @@
-"""CalibratedClassifierCV: probabilities recalibrated by sigmoid (Platt) or isotonic maps.
+"""CalibratedClassifierCV (probabilities recalibrated by sigmoid or isotonic maps) and IsotonicRegression.
 
 sklearn (``calibration.py``): each of ``calibrated_classifiers_`` (one per CV fold, or one with
 ``ensemble=False`` or a prefit/frozen estimator) reads its estimator's ``decision_function`` when
@@ -20,15 +20,16 @@ from typing import Any
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.isotonic import IsotonicRegression
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
+from ..ir import And, Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .meta import _decision, _name, _sub_prediction
 from .prep_common import piecewise_affine
 from .registry import assemble, register
 
-__all__ = ["assemble_calibrated_classifier", "interp1d_linear"]
+__all__ = ["assemble_calibrated_classifier", "assemble_isotonic", "interp1d_linear", "isotonic_predict"]
 
 
 def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray, ctx: Context) -> Expr:
@@ -48,22 +49,39 @@ def interp1d_linear(x: Expr, xs: np.ndarray, ys: np.ndarray, ctx: Context) -> Ex
     return piecewise_affine(x, bounds, terms, ctx)
 
 
+def isotonic_predict(iso: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
+    """``IsotonicRegression.predict``: outside ``[X_min_, X_max_]`` clip (``out_of_bounds='clip'``)
+    or NULL (``'nan'``; ``'raise'`` raises in sklearn), then :func:`interp1d_linear`, or the one
+    fitted value when the fit kept a single threshold. NULL stays NULL (sklearn refuses NaN)."""
+    xs = np.asarray(iso.X_thresholds_, dtype=np.float64)
+    ys = np.asarray(iso.y_thresholds_, dtype=np.float64)
+    if np.any(np.diff(xs) <= 0):
+        raise UnsupportedEstimatorError(f"{_name(owner)}: isotonic thresholds are not strictly increasing")
+    low, high = float(iso.X_min_), float(iso.X_max_)
+    if iso.out_of_bounds == "clip":
+        x = ctx.materialize([clip(f, low, high)], "iso")[0]
+        inside: Expr = Compare("=", x, x)  # true unless NULL
+    else:
+        x = ctx.materialize([f], "iso")[0]
+        inside = And((Compare(">=", x, lit(low)), Compare("<=", x, lit(high))))
+    value = lit(float(ys[0])) if len(xs) < 2 else interp1d_linear(x, xs, ys, ctx)
+    return Case(((inside, value),), None)
+
+
+@register(IsotonicRegression)
+def assemble_isotonic(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    if len(features) != 1:
+        raise UnsupportedEstimatorError(f"IsotonicRegression reads one feature, {len(features)} reach it")
+    return Prediction("regressor", isotonic_predict(est, ctx.number(features[0].expr), ctx, est))
+
+
 def _calibrate(calibrator: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
     name = type(calibrator).__name__
     if name == "_SigmoidCalibration":
         # expit(-(a * f + b)); sigmoid(z) negates z again, exactly
         return sigmoid(sub(lit(0.0), add(mul(lit(float(calibrator.a_)), f), lit(float(calibrator.b_)))))
     if name == "IsotonicRegression":
-        xs = np.asarray(calibrator.X_thresholds_, dtype=np.float64)
-        ys = np.asarray(calibrator.y_thresholds_, dtype=np.float64)
-        if np.any(np.diff(xs) <= 0):
-            raise UnsupportedEstimatorError(f"{_name(owner)}: isotonic thresholds are not strictly increasing")
-        if len(np.unique(ys)) == 1 or len(xs) < 2:
-            return Case(((Compare("=", f, f), lit(float(ys[0]))),), None)  # NULL stays NULL
-        if getattr(calibrator, "out_of_bounds", "clip") != "clip":
-            raise UnsupportedEstimatorError(f"{_name(owner)}: IsotonicRegression(out_of_bounds != 'clip')")
-        clipped = ctx.materialize([clip(f, float(calibrator.X_min_), float(calibrator.X_max_))], "iso")[0]
-        return interp1d_linear(clipped, xs, ys, ctx)
+        return isotonic_predict(calibrator, f, ctx, owner)
     raise UnsupportedEstimatorError(f"{_name(owner)}: calibrator {name} is not supported")
 
 
