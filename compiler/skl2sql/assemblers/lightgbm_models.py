@@ -382,16 +382,18 @@ def booster_prediction(model: LgbModel, features: Sequence[Feature], ctx: Contex
         p0 = ctx.materialize([sub(lit(1.0), p1)], "proba")[0]
         # LGBMClassifier.predict: argmax over (1 - p, p), the first class winning a tie
         label: Expr = Case(((Compare(">", p1, p0), labels[1]),), labels[0])
-        return Prediction("classifier", label, tuple(classes), proba=(p0, p1))
+        # decision_function (LightGBM 4.7+) is the raw score, as predict(raw_score=True)
+        return Prediction("classifier", label, tuple(classes), proba=(p0, p1), decision=(z,))
+    scores = ctx.materialize(scores, "raw")
     if model.objective == "multiclass":
-        probs = ctx.materialize(softmax(ctx.materialize(scores, "raw"), ctx.materialize), "proba")
+        probs = ctx.materialize(softmax(scores, ctx.materialize), "proba")
     elif model.objective == "multiclassova":
         probs = ctx.materialize([_transform(model, s) for s in scores], "proba")
     else:
         raise UnsupportedEstimatorError(f"LightGBM objective {model.objective!r} cannot be used by a classifier")
     if len(probs) != len(classes):
         raise UnsupportedEstimatorError(f"LightGBM model has {len(probs)} classes, the estimator {len(classes)}")
-    return Prediction("classifier", argmax(probs, labels), tuple(classes), proba=tuple(probs))
+    return Prediction("classifier", argmax(probs, labels), tuple(classes), proba=tuple(probs), decision=tuple(scores))
 
 
 def model_of(booster: Any) -> LgbModel:
