@@ -710,3 +710,25 @@ def test_xgboost_non_ascii_categories_refused() -> None:
     est = xgb.XGBClassifier(enable_categorical=True, n_estimators=3, max_depth=2, n_jobs=1).fit(X, y)
     with pytest.raises(UnsupportedEstimatorError, match="'drink' has non-ASCII categories"):
         skl2sql.compile(est, table="t")
+
+
+def test_xgboost_categorical_column_never_split(engine: Engine) -> None:
+    """A pandas categorical column no tree splits on is still a text column: read as it is (not
+    cast to a number), and a category XGBoost never saw there still refuses the row."""
+    import skl2sql
+
+    rng = np.random.default_rng(4)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n), "c": pd.Categorical(rng.choice(["p", "q"], n))})
+    est = xgb.XGBClassifier(enable_categorical=True, n_estimators=2, max_depth=1, n_jobs=1).fit(X, (X["a"] > 0).astype(int))
+    trees = json.loads(est.get_booster().save_raw("json"))["learner"]["gradient_booster"]["model"]["trees"]
+    assert all(int(i) == 0 for t in trees for i in t["split_indices"]), "c must not be split"
+    check_parity(est, X, engine, atol=XGB_ATOL, rtol=XGB_RTOL)
+    table = engine.new_table_name()
+    engine.create_table(table, {"row_id": [0, 1], "a": [0.5, 0.5], "c": ["p", "zz_unseen"]})
+    try:
+        got = engine.query(skl2sql.compile(est, table=table, dialect=engine.dialect, keep=["row_id"]).sql)
+    finally:
+        engine.drop_table(table)
+    p1 = np.asarray(got["probability_1"], dtype=float)[np.argsort(np.asarray(got["row_id"], dtype=float))]
+    assert not np.isnan(p1[0]) and np.isnan(p1[1]), p1

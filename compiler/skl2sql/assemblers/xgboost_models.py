@@ -95,8 +95,9 @@ class XgbTree:
 
 @dataclass(frozen=True)
 class XgbModel:
-    """The parsed model. ``category_values``: feature index -> the training categories in code
-    order, for features with categorical splits (see :func:`_recorded_categories`)."""
+    """The parsed model. ``categorical``: indices of categorical features (``feature_types``
+    ``'c'``, or split as categories); ``category_values``: feature index -> the training
+    categories in code order, where the model recorded them (see :func:`_recorded_categories`)."""
 
     objective: str
     base_score: list[float]
@@ -105,6 +106,7 @@ class XgbModel:
     feature_names: list[str]
     trees: list[XgbTree]
     category_values: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    categorical: frozenset[int] = frozenset()
 
 
 def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbModel:
@@ -154,6 +156,8 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
             )
         )
     names = [str(n) for n in learner.get("feature_names", [])]
+    types = [str(t) for t in learner.get("feature_types", [])]
+    categorical = {j for j, t in enumerate(types) if t == "c"} | {t.feature[n] for t in trees for n in t.categories}
     return XgbModel(
         objective=objective,
         base_score=base,
@@ -161,7 +165,8 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
         num_feature=int(mp.get("num_feature", "0")),
         feature_names=names,
         trees=trees,
-        category_values=_recorded_categories(model, names) if any(t.categories for t in trees) else {},
+        category_values=_recorded_categories(model, names) if categorical else {},
+        categorical=frozenset(categorical),
     )
 
 
@@ -250,7 +255,8 @@ def _tree_expr(tree: XgbTree, xs: Sequence[Expr], values: dict[int, tuple[Any, .
     return tree_case(tree.left, tree.right, split, leaf)
 
 
-def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list[Expr]:
+def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> tuple[list[Expr], Expr | None]:
+    """The margin of each output group, and the condition for rows XGBoost accepts (None: all)."""
     if model.num_feature and model.num_feature != len(features):
         raise UnsupportedEstimatorError(
             f"XGBoost model has {model.num_feature} features, got {len(features)} input columns"
@@ -259,10 +265,9 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list
     if model.objective not in known:
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
     n_groups = max(model.num_class, 1) if model.objective in _MULTI else 1
-    categorical = {t.feature[n] for t in model.trees for n in t.categories}
-    _check_categorical(model, features, categorical)
+    _check_categorical(model, features)
     xs = pin_casts(
-        [_category_input(model, j, f) if j in categorical else ctx.number(f.expr, finite=False)
+        [_category_input(model, j, f) if j in model.categorical else ctx.number(f.expr, finite=False)
          for j, f in enumerate(features)],
         ctx,
     )  # infinity is a value
@@ -271,21 +276,24 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> list
     for g in range(n_groups):
         exprs = [_tree_expr(t, xs, model.category_values) for t in model.trees if t.group == g]
         out.append(sum_trees(exprs, ctx, f"margin{g}", start=lit(starts[g])))
-    return out
+    return out, _known_categories(model, xs)
 
 
-def _check_categorical(model: XgbModel, features: Sequence[Feature], categorical: set[int]) -> None:
-    """Refuse what cannot be read: a model without recorded categories (XGBoost before 3.1, or
-    codes from NumPy) and a numeric split on a categorical column."""
-    for j in sorted(categorical):
-        if not model.category_values.get(j):
-            raise UnsupportedEstimatorError(
-                f"XGBoost categorical feature {features[j].name!r} has no recorded categories "
-                "(fit on a pandas categorical column with XGBoost 3.1 or later)"
-            )
-        for t in model.trees:
-            if any(t.feature[n] == j and n not in t.categories for n in range(len(t.left)) if t.left[n] >= 0):
+def _check_categorical(model: XgbModel, features: Sequence[Feature]) -> None:
+    """Refuse what cannot be read: a categorical split without recorded categories (XGBoost
+    before 3.1, or codes from NumPy) and a numeric split on a categorical column."""
+    for t in model.trees:
+        for n in range(len(t.left)):
+            j = t.feature[n]
+            if t.left[n] < 0 or j not in model.categorical:
+                continue
+            if n not in t.categories:
                 raise UnsupportedEstimatorError(f"XGBoost numerical split on categorical feature {features[j].name!r}")
+            if not model.category_values.get(j):
+                raise UnsupportedEstimatorError(
+                    f"XGBoost categorical feature {features[j].name!r} has no recorded categories "
+                    "(fit on a pandas categorical column with XGBoost 3.1 or later)"
+                )
 
 
 def _category_input(model: XgbModel, j: int, feature: Feature) -> Expr:
@@ -297,16 +305,15 @@ def _category_input(model: XgbModel, j: int, feature: Feature) -> Expr:
     return feature.expr
 
 
-def _known_categories(model: XgbModel, features: Sequence[Feature]) -> Expr | None:
+def _known_categories(model: XgbModel, xs: Sequence[Expr]) -> Expr | None:
     """True for rows whose categorical columns hold training categories or NULL. XGBoost 3.2
     raises for a category it never saw when it sorts after every training category, and scores
     one that sorts among them as missing (its re-coding searches the sorted categories); both are
     rows XGBoost was not trained to score, so the SQL refuses every unseen category: NULL outputs."""
     conds: list[Expr] = []
     for j, values in sorted(model.category_values.items()):
-        if values and j < len(features):
-            x = _category_input(model, j, features[j])
-            conds.append(Or((IsNull(x), InList(x, tuple(lit(v) for v in values)))))
+        if values and j < len(xs):
+            conds.append(Or((IsNull(xs[j]), InList(xs[j], tuple(lit(v) for v in values)))))
     if not conds:
         return None
     return And(tuple(conds)) if len(conds) > 1 else conds[0]
@@ -314,13 +321,12 @@ def _known_categories(model: XgbModel, features: Sequence[Feature]) -> Expr | No
 
 def xgb_prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
     """The Prediction of an XGBoost model; ``classes`` for classifiers (None: regressor)."""
-    accepted = _known_categories(model, features)
-    prediction = _prediction(model, features, ctx, classes)
+    margins, accepted = _margins(model, features, ctx)
+    prediction = _prediction(model, ctx.materialize(margins, "margin"), ctx, classes)
     return prediction if accepted is None else guard_prediction(prediction, accepted, ctx)
 
 
-def _prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
-    margins = ctx.materialize(_margins(model, features, ctx), "margin")
+def _prediction(model: XgbModel, margins: list[Expr], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
     obj = model.objective
     if classes is None:
         if len(margins) != 1:

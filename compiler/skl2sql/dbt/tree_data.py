@@ -267,8 +267,8 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     from ..assemblers import xgboost_models as xm
 
     model = xm.model_of(est.get_booster(), xm.best_iterations(est))
-    if any(t.categories for t in model.trees):
-        raise _unsupported(est, "categorical splits are not supported as node rows")
+    if model.categorical:
+        raise _unsupported(est, "categorical splits are not supported as node rows (nor categorical inputs)")
     obj = model.objective
     n_groups = max(model.num_class, 1) if obj in xm.MULTI_OBJECTIVES else 1
     start = xm.base_margins(model, n_groups)
