@@ -58,13 +58,16 @@ def isotonic_predict(iso: Any, f: Expr, ctx: Context, owner: Any) -> Expr:
     if np.any(np.diff(xs) <= 0):
         raise UnsupportedEstimatorError(f"{_name(owner)}: isotonic thresholds are not strictly increasing")
     low, high = float(iso.X_min_), float(iso.X_max_)
-    if iso.out_of_bounds == "clip":
-        x = ctx.materialize([clip(f, low, high)], "iso")[0]
-        inside: Expr = Compare("=", x, x)  # true unless NULL
-    else:
-        x = ctx.materialize([f], "iso")[0]
-        inside = And((Compare(">=", x, lit(low)), Compare("<=", x, lit(high))))
+    clipping = iso.out_of_bounds == "clip"
+    x = ctx.materialize([clip(f, low, high) if clipping else f], "iso")[0]
+    if len(xs) >= 2 and clipping:
+        return interp1d_linear(x, xs, ys, ctx)  # NULL stays NULL by itself
     value = lit(float(ys[0])) if len(xs) < 2 else interp1d_linear(x, xs, ys, ctx)
+    inside: Expr = (
+        Compare("=", x, x)  # true unless NULL
+        if clipping
+        else And((Compare(">=", x, lit(low)), Compare("<=", x, lit(high))))
+    )
     return Case(((inside, value),), None)
 
 
