@@ -228,6 +228,24 @@ def _lgb_rf() -> Case:
     return est, probe_frame(X, lgb_splits(est.booster_, list(X.columns))), {}
 
 
+def _lgb_linear_tree(classifier: bool) -> Callable[[], Case]:
+    """linear_tree=True: a linear model per leaf over the numeric features; NaN in training, so
+    leaves fall back to their constant for rows with a NULL among the leaf's features."""
+
+    def make() -> Case:
+        X, y = (datasets.breast_cancer if classifier else datasets.diabetes)()
+        X = X.iloc[:, :8].copy()
+        rng = np.random.default_rng(11)
+        for c in X.columns[:3]:
+            X.loc[rng.choice(len(X), len(X) // 10, replace=False), c] = np.nan
+        cls = lgb.LGBMClassifier if classifier else lgb.LGBMRegressor
+        est = cls(linear_tree=True, n_estimators=25, num_leaves=8, linear_lambda=0.01, verbose=-1, n_jobs=1).fit(X, y)
+        assert any(parse_model_text(est.booster_.model_to_string()).trees[1].leaf_linear[i][1] for i in range(8))
+        return est, probe_frame(X, lgb_splits(est.booster_, list(X.columns))), {"features": list(X.columns)}
+
+    return make
+
+
 LGB_CASES: dict[str, Callable[[], Case]] = {
     "lgb_regression_diabetes": _lgb_regression("regression"),
     "lgb_quantile": _lgb_regression("quantile", alpha=0.8),
@@ -250,6 +268,8 @@ LGB_CASES: dict[str, Callable[[], Case]] = {
     "lgb_dart_binary": lambda: _lgb_fit(
         lgb.LGBMClassifier(boosting_type="dart", n_estimators=30, drop_rate=0.3, verbose=-1, n_jobs=1), "breast_cancer"
     ),
+    "lgb_linear_tree_regression": _lgb_linear_tree(classifier=False),
+    "lgb_linear_tree_binary": _lgb_linear_tree(classifier=True),
     "lgb_dart_multiclass": lambda: _lgb_fit(
         lgb.LGBMClassifier(boosting_type="dart", n_estimators=20, drop_rate=0.3, verbose=-1, n_jobs=1), "wine"
     ),
@@ -322,6 +342,39 @@ def test_lightgbm_zero_threshold_and_missing_types(engine: Engine) -> None:
     check_parity(booster, X, engine, **kw)
 
 
+def _crafted_linear_case() -> Case:
+    """A hand-written linear tree whose leaves have constant 0, so the SQL's output is the linear
+    part itself: values within LightGBM's zero threshold must read as exactly 0.0, a NULL among a
+    leaf's features gives that leaf's ``leaf_value``, and a NULL only in the split feature does not."""
+    head = [
+        "tree", "version=v4", "num_class=1", "num_tree_per_iteration=1", "label_index=0",
+        "max_feature_idx=1", "objective=regression", "feature_names=x y", "feature_infos=[-1:1] [-1:1]", "",
+    ]
+    trees = [
+        "Tree=0", "num_leaves=2", "num_cat=0", "split_feature=1", "split_gain=1", "threshold=0.5",
+        "decision_type=2", "left_child=-1", "right_child=-2", "leaf_value=0.25 0.5", "leaf_weight=1 1",
+        "leaf_count=1 1", "internal_value=0", "internal_weight=2", "internal_count=2", "is_linear=1",
+        "leaf_const=0 0", "num_features=1 2", "leaf_features=0  0 1  ", "leaf_coeff=1  1 -2  ",
+        "shrinkage=1", "", "",
+        "Tree=1", "num_leaves=1", "num_cat=0", "split_feature=", "split_gain=", "threshold=",
+        "decision_type=", "left_child=", "right_child=", "leaf_value=0.125", "leaf_count=1", "is_linear=1", "leaf_const=0",
+        "num_features=1", "leaf_features=1  ", "leaf_coeff=3  ", "shrinkage=1", "", "",
+    ]
+    booster = lgb.Booster(model_str="\n".join(head + trees + ["end of trees", "", "pandas_categorical:null", ""]))
+    kz = K_ZERO_THRESHOLD
+    xs = [1e-36, -1e-36, kz, -kz, float(np.nextafter(kz, 1)), 2e-35, -0.0, 0.3, np.nan]
+    ys = [0.0, 0.1, 0.9, 0.5, float(np.nextafter(0.5, 1)), 1e-36, np.nan]
+    X = pd.DataFrame([(x, y) for x in xs for y in ys], columns=["x", "y"])
+    want = booster.predict(X)
+    assert want[0] == 0.0  # x=1e-36 (y=0) is read as 0.0 by LightGBM
+    return booster, X, {"reference": LgbBoosterRef(booster)}
+
+
+def test_lightgbm_linear_tree_zero_threshold_and_nulls(engine: Engine) -> None:
+    booster, X, kw = fitted({"crafted_linear": _crafted_linear_case}, "crafted_linear")
+    check_parity(booster, X, engine, atol=0.0, rtol=0.0, **kw)  # exact: 1e-36 must read as 0.0
+
+
 # -- refusals, files, CLI -------------------------------------------------------------------------
 
 
@@ -329,9 +382,6 @@ def test_lightgbm_unsupported_settings() -> None:
     import skl2sql
 
     X, y = datasets.diabetes()
-    linear = lgb.LGBMRegressor(linear_tree=True, n_estimators=5, verbose=-1, n_jobs=1).fit(X, y)
-    with pytest.raises(UnsupportedEstimatorError, match="linear_tree"):
-        skl2sql.compile(linear, table="t")
     xe = lgb.LGBMRegressor(objective="cross_entropy_lambda", n_estimators=5, verbose=-1, n_jobs=1).fit(X, (y > 150).astype(float))
     with pytest.raises(UnsupportedEstimatorError, match="cross_entropy_lambda"):
         skl2sql.compile(xe, table="t")

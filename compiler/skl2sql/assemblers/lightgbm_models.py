@@ -42,6 +42,7 @@ from ..ir import (
     Expr,
     Func,
     InList,
+    IsNull,
     Or,
     argmax,
     div,
@@ -98,6 +99,9 @@ class LgbTree:
     leaf_value: list[float]
     cat_boundaries: list[int]
     cat_threshold: list[int]
+    #: ``linear_tree=True``: per leaf, the constant and (raw feature index, coefficient) pairs in
+    #: LightGBM's order; empty for an ordinary tree.
+    leaf_linear: tuple[tuple[float, tuple[tuple[int, float], ...]], ...] = ()
 
 
 @dataclass
@@ -123,6 +127,25 @@ def _floats(text: str) -> list[float]:
     return [float(v) for v in text.split()] if text.strip() else []
 
 
+def _leaf_linear(kv: dict[str, str]) -> tuple[tuple[float, tuple[tuple[int, float], ...]], ...]:
+    """The linear models of a ``linear_tree`` tree's leaves (``is_linear=1``): ``leaf_const``,
+    and ``num_features`` per leaf splitting the flat ``leaf_features``/``leaf_coeff`` lists."""
+    if kv.get("is_linear", "0") in ("0", ""):
+        return ()
+    consts = _floats(kv.get("leaf_const", ""))
+    counts = _ints(kv.get("num_features", ""))
+    feats = _ints(kv.get("leaf_features", ""))
+    coeffs = _floats(kv.get("leaf_coeff", ""))
+    if len(counts) != len(consts) or sum(counts) != len(feats) or len(feats) != len(coeffs):
+        raise UnsupportedEstimatorError("LightGBM linear tree with inconsistent leaf_const/leaf_features/leaf_coeff")
+    out: list[tuple[float, tuple[tuple[int, float], ...]]] = []
+    at = 0
+    for const, n in zip(consts, counts, strict=True):
+        out.append((const, tuple(zip(feats[at : at + n], coeffs[at : at + n], strict=True))))
+        at += n
+    return tuple(out)
+
+
 def parse_model_text(text: str) -> LgbModel:
     """Parse ``booster.model_to_string()`` (the ``.txt`` model format)."""
     import json
@@ -143,8 +166,6 @@ def parse_model_text(text: str) -> LgbModel:
             k, sep, v = line.partition("=")
             if sep:
                 kv[k.strip()] = v.strip()
-        if kv.get("is_linear", "0") not in ("0", ""):
-            raise UnsupportedEstimatorError("LightGBM linear_tree models are not supported")
         trees.append(
             LgbTree(
                 split_feature=_ints(kv.get("split_feature", "")),
@@ -155,6 +176,7 @@ def parse_model_text(text: str) -> LgbModel:
                 leaf_value=_floats(kv.get("leaf_value", "")),
                 cat_boundaries=_ints(kv.get("cat_boundaries", "")),
                 cat_threshold=_ints(kv.get("cat_threshold", "")),
+                leaf_linear=_leaf_linear(kv),
             )
         )
     params: dict[str, str] = {}
@@ -244,11 +266,27 @@ class _Inputs:
     numeric: list[Expr]
     raw: list[Expr]
     pandas_categories: dict[int, list[Any]]
+    #: Features read by linear leaves, as LightGBM's dense predictor passes them: values within
+    #: ``kZeroThreshold`` of zero are exactly 0.0, NULL stays NULL (NaN).
+    linear: dict[int, Expr] = field(default_factory=dict)
+
+
+def _linear_leaf(tree: LgbTree, leaf: int, inputs: _Inputs) -> Expr:
+    """A ``linear_tree`` leaf as LightGBM's ``Tree::Predict`` computes it: ``const + c_1*x_1 +
+    c_2*x_2 + ...`` added left to right in double; if any of the leaf's features is NaN (NULL),
+    the leaf's plain ``leaf_value`` instead."""
+    const, terms = tree.leaf_linear[leaf]
+    if not terms:
+        return lit(const)
+    xs = [inputs.linear[f] for f, _ in terms]
+    value = total([lit(const), *(mul(lit(c), x) for (_, c), x in zip(terms, xs, strict=True))])
+    missing = [IsNull(x) for x in dict.fromkeys(xs)]
+    return Case(((missing[0] if len(missing) == 1 else Or(tuple(missing)), lit(tree.leaf_value[leaf])),), value)
 
 
 def _tree_expr(tree: LgbTree, inputs: _Inputs) -> Expr:
     if not tree.left:
-        return lit(tree.leaf_value[0])
+        return _linear_leaf(tree, 0, inputs) if tree.leaf_linear else lit(tree.leaf_value[0])
     n_internal = len(tree.left)
 
     def child(c: int) -> int:
@@ -278,6 +316,8 @@ def _tree_expr(tree: LgbTree, inputs: _Inputs) -> Expr:
         return numerical_left(inputs.numeric[f], tree.threshold[n], dt)
 
     def leaf(n: int) -> Expr:
+        if tree.leaf_linear:
+            return _linear_leaf(tree, n - n_internal, inputs)
         return lit(tree.leaf_value[n - n_internal])
 
     return tree_case(left, right, split, leaf)
@@ -314,12 +354,27 @@ def _pandas_categories(model: LgbModel, names: Sequence[str]) -> dict[int, list[
 def _check_supported(model: LgbModel) -> None:
     # boosting='dart' needs nothing of its own: LightGBM rescales the dropped trees' leaves in place
     # while training (DART::Normalize), so the saved trees are summed as for gbdt
-    if model.parameters.get("linear_tree", "0") not in ("0", "false", ""):
-        raise UnsupportedEstimatorError("LightGBM linear_tree=True is not supported")
     if model.objective == "custom" or model.objective not in (
         _IDENTITY_OBJECTIVES | _EXP_OBJECTIVES | {"binary", "multiclass", "multiclassova", "cross_entropy"}
     ):
         raise UnsupportedEstimatorError(f"LightGBM objective {model.objective!r} is not supported")
+
+
+def _linear_inputs(model: LgbModel, numeric: Sequence[Expr], pandas_cats: dict[int, list[Any]], ctx: Context) -> dict[int, Expr]:
+    """The features linear leaves read, each computed once: LightGBM's dense predictor keeps a
+    value only when ``|x| > kZeroThreshold`` (else 0.0), and the leaves multiply that value."""
+    used = sorted({f for t in model.trees for _, terms in t.leaf_linear for f, _ in terms})
+    if not used:
+        return {}
+    bad = [f for f in used if f in pandas_cats or f >= len(numeric)]
+    if bad:
+        raise UnsupportedEstimatorError(f"LightGBM linear tree reads feature {bad[0]}, which is not a numeric input")
+    kz = K_ZERO_THRESHOLD
+    zeroed = [
+        Case(((And((Compare(">=", numeric[f], lit(-kz)), Compare("<=", numeric[f], lit(kz)))), lit(0.0)),), numeric[f])
+        for f in used
+    ]
+    return dict(zip(used, ctx.materialize(zeroed, "lin", pin=True), strict=True))
 
 
 def raw_scores(model: LgbModel, features: Sequence[Feature], ctx: Context) -> list[Expr]:
@@ -335,7 +390,12 @@ def raw_scores(model: LgbModel, features: Sequence[Feature], ctx: Context) -> li
     numeric = pin_casts(
         [f.expr if i in pandas_cats else ctx.number(f.expr, finite=False) for i, f in enumerate(features)], ctx
     )
-    inputs = _Inputs(numeric=numeric, raw=[f.expr for f in features], pandas_categories=pandas_cats)
+    inputs = _Inputs(
+        numeric=numeric,
+        raw=[f.expr for f in features],
+        pandas_categories=pandas_cats,
+        linear=_linear_inputs(model, numeric, pandas_cats, ctx),
+    )
     k = model.num_tree_per_iteration
     n_iter = len(model.trees) // k
     scores: list[Expr] = []

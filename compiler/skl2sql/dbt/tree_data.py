@@ -336,6 +336,8 @@ def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, li
     obj = model.objective
     if model.average_output or "sqrt" in model.objective_params or obj == "multiclassova":
         raise _unsupported(est, f"objective {obj!r} with these options (random-forest mode, sqrt, one-vs-all)")
+    if any(tree.leaf_linear for tree in model.trees):
+        raise _unsupported(est, "linear_tree=True (a linear model per leaf)")
     k = model.num_tree_per_iteration
     rows: list[tuple[Any, ...]] = []
     for t, tree in enumerate(model.trees):
