@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
@@ -89,6 +90,9 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
         CalibratedClassifierCV(_lightgbm(), method="isotonic", cv=3), "wine"
     ),
     "sigmoid_lightgbm_binary": lambda: _fit(CalibratedClassifierCV(_lightgbm(), cv=3), "breast_cancer"),
+    # QDA's decision_function: score_1 - score_0 for two classes, the scores otherwise
+    "sigmoid_qda_binary": lambda: _fit(CalibratedClassifierCV(QuadraticDiscriminantAnalysis(reg_param=0.05), cv=3), "breast_cancer"),
+    "one_vs_rest_qda": lambda: _fit(OneVsRestClassifier(QuadraticDiscriminantAnalysis(reg_param=0.05)), "wine"),
 }
 fitted = case_cache(CASES)
 

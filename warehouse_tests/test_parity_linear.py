@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis, QuadraticDiscriminantAnalysis
 from sklearn.linear_model import (
     ARDRegression,
     BayesianRidge,
@@ -172,6 +172,12 @@ CASES: dict[str, Case] = {
     "gaussian_nb_multiclass": lambda: _fit(GaussianNB(), "wine"),
     "gaussian_nb_priors": lambda: _fit(GaussianNB(priors=[0.2, 0.3, 0.5], var_smoothing=1e-3), "iris_named_labels"),
     "gaussian_nb_mixed": lambda: _fit_mixed(GaussianNB(), "multi"),
+    # QuadraticDiscriminantAnalysis (a quadratic form per class, normalised as predict_log_proba)
+    "qda_binary": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.01), "breast_cancer"),
+    "qda_multiclass_reg": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.1), "wine"),
+    "qda_string_labels": lambda: _fit(QuadraticDiscriminantAnalysis(priors=[0.5, 0.3, 0.2]), "iris_named_labels"),
+    "qda_eigen_shrinkage": lambda: _fit(QuadraticDiscriminantAnalysis(solver="eigen", shrinkage="auto"), "wine"),
+    "qda_mixed": lambda: _fit_mixed(QuadraticDiscriminantAnalysis(reg_param=0.5), "multi"),
 }
 
 

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
     decomposition,  # PCA, IncrementalPCA, TruncatedSVD
+    discriminant,  # QuadraticDiscriminantAnalysis (LDA is linear)
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
