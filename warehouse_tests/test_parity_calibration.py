@@ -16,7 +16,13 @@ import pandas as pd
 import pytest
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
-from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import (
+    AdaBoostClassifier,
+    BaggingClassifier,
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -24,6 +30,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
+from sklearn.tree import DecisionTreeClassifier
 
 import datasets
 import skl2sql
@@ -93,6 +100,23 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     # QDA's decision_function: score_1 - score_0 for two classes, the scores otherwise
     "sigmoid_qda_binary": lambda: _fit(CalibratedClassifierCV(QuadraticDiscriminantAnalysis(reg_param=0.05), cv=3), "breast_cancer"),
     "one_vs_rest_qda": lambda: _fit(OneVsRestClassifier(QuadraticDiscriminantAnalysis(reg_param=0.05)), "wine"),
+    # AdaBoost's decision_function (weighted votes) and Bagging's (mean of the bases' decisions)
+    "isotonic_adaboost_binary": lambda: _fit(
+        CalibratedClassifierCV(AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=10, random_state=0),
+                               method="isotonic", cv=3),
+        "breast_cancer",
+    ),
+    "one_vs_rest_adaboost": lambda: _fit(OneVsRestClassifier(AdaBoostClassifier(n_estimators=10, random_state=0)), "wine"),
+    "sigmoid_bagging_linear_svc_multiclass": lambda: _fit(
+        CalibratedClassifierCV(
+            BaggingClassifier(make_pipeline(StandardScaler(), LinearSVC()), n_estimators=5, max_features=0.6, random_state=0),
+            cv=3,
+        ),
+        "wine",
+    ),
+    "one_vs_rest_bagging_logistic": lambda: _fit(
+        OneVsRestClassifier(BaggingClassifier(_scaled_lr(), n_estimators=4, random_state=0)), "breast_cancer"
+    ),
 }
 fitted = case_cache(CASES)
 

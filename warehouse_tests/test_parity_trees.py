@@ -225,7 +225,9 @@ CASES: dict[str, Case] = {
     "hgb_clf_categorical": lambda: _fit_categorical(
         HistGradientBoostingClassifier(max_iter=10, categorical_features=[0], random_state=0), True
     ),
-    "ada_clf_binary": lambda: _fit(AdaBoostClassifier(n_estimators=15, random_state=0), "breast_cancer"),
+    # the default 50 rounds: one stage of votes for all bases (was two CTEs per base, over
+    # MariaDB's 64 WITH elements)
+    "ada_clf_binary": lambda: _fit(AdaBoostClassifier(random_state=0), "breast_cancer"),
     "ada_clf_multiclass": lambda: _fit(
         AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=10, random_state=0), "iris_named_labels"
     ),
@@ -264,6 +266,12 @@ CASES: dict[str, Case] = {
     "gb_clf_2000_stumps_multiclass": lambda: _fit_small(
         GradientBoostingClassifier(n_estimators=2000, max_depth=1, learning_rate=0.02, random_state=0), "iris"
     ),
+    # 100 bagged trees: a few stages per tree that do not read each other (over 64 WITH elements
+    # on MariaDB), regrouped by dependency depth there (stage_merge.level_stages)
+    "bagging_clf_100_trees": lambda: _fit(
+        BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=100, max_features=0.5, random_state=0),
+        "breast_cancer",
+    ),
     "pipeline_scaler_rf": lambda: _fit(
         make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0)),
         "breast_cancer",
@@ -292,6 +300,9 @@ def test_stages_fit_mariadb_with_limit() -> None:
             re.findall(r"`skl2sql_stage_\d+` AS \(", sql)
         )
 
+    assert ctes("duckdb") > 64
+    assert 0 < ctes("mysql") <= 64
+    est, _ = fitted("bagging_clf_100_trees")
     assert ctes("duckdb") > 64
     assert 0 < ctes("mysql") <= 64
 

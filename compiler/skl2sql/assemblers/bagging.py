@@ -44,8 +44,10 @@ def assemble_bagging_classifier(est: Any, features: list[Feature], ctx: Context)
     classes = list(est.classes_)
     k = len(classes)
     per_est: list[list[Expr]] = []
+    decisions: list[tuple[Expr, ...] | None] = []
     for sub_est, idx in zip(est.estimators_, est.estimators_features_, strict=True):
         p = predict_sub(sub_est, _subset(feats, idx), ctx)
+        decisions.append(p.decision)
         sub_classes = [int(c) for c in sub_est.classes_]  # bases are fitted on encoded labels
         if p.proba is not None:
             if len(sub_classes) == k:
@@ -61,7 +63,18 @@ def assemble_bagging_classifier(est: Any, features: list[Feature], ctx: Context)
     sums = running_sum(per_est, ctx, None, "proba")
     probs = ctx.materialize([div(s, lit(float(est.n_estimators))) for s in sums], "proba")
     label = argmax(probs, [label_literal(c) for c in classes])
-    return Prediction("classifier", label, tuple(classes), proba=tuple(probs))
+    return Prediction("classifier", label, tuple(classes), tuple(probs), _mean_decision(decisions, k, ctx, est))
+
+
+def _mean_decision(decisions: list[tuple[Expr, ...] | None], k: int, ctx: Context, est: Any) -> tuple[Expr, ...] | None:
+    """``decision_function`` of the ensemble: the bases' decision functions summed in estimator
+    order, divided by ``n_estimators`` (sklearn's ``_parallel_decision_function``). None unless
+    every base has one of the ensemble's width (sklearn offers none, or fails, otherwise)."""
+    width = 1 if k == 2 else k
+    if not decisions or any(d is None or len(d) != width for d in decisions):
+        return None
+    sums = running_sum([list(d) for d in decisions if d is not None], ctx, None, "decision")
+    return tuple(ctx.materialize([div(s, lit(float(est.n_estimators))) for s in sums], "decision"))
 
 
 @register(BaggingRegressor)

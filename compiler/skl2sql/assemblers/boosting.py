@@ -270,14 +270,18 @@ def assemble_adaboost_classifier(est: Any, features: list[Feature], ctx: Context
         raise UnsupportedEstimatorError(f"AdaBoostClassifier with algorithm={algorithm!r} is not supported")
     classes = list(est.classes_)
     k = len(classes)
-    xs = tree_inputs(features, ctx)
+    # sklearn validates AdaBoost's input (no NaN, no infinity); the bases share the columns
+    # cast once, so each adds its vote and nothing else (MariaDB allows only 64 WITH elements)
+    xs = tree_inputs(features, ctx, finite=True)
+    shared = [Feature(x, f.name) for x, f in zip(xs, features, strict=True)]
     guard = all_present(xs)
     labels = [label_literal(c) for c in classes]
     if k == 1:
         raise UnsupportedEstimatorError("AdaBoostClassifier fitted on a single class is not supported")
+    bases = list(zip(est.estimators_, est.estimator_weights_, strict=False))
+    voted = ctx.materialize([predict_sub(sub_est, shared, ctx).value for sub_est, _ in bases], "vote")
     votes: list[list[Expr]] = []
-    for sub_est, w in zip(est.estimators_, est.estimator_weights_, strict=False):
-        label = ctx.materialize([predict_sub(sub_est, features, ctx).value], "vote")[0]
+    for label, (_, w) in zip(voted, bases, strict=True):
         w = np.float64(w)
         other = float(-1 / (k - 1) * w)
         votes.append([Case(((Compare("=", label, lab), lit(float(w))),), lit(other)) for lab in labels])
@@ -289,10 +293,13 @@ def assemble_adaboost_classifier(est: Any, features: list[Feature], ctx: Context
         label_e: Expr = Case(((Compare(">", dec, lit(0.0)), labels[1]), (Compare("<=", dec, lit(0.0)), labels[0])), None)
         half = [div(mul(lit(-1.0), dec), lit(2.0)), div(dec, lit(2.0))]
         probs = softmax(half, ctx.materialize)
+        decision: tuple[Expr, ...] = (dec,)
     else:
         label_e = argmax(pred, labels)
         probs = softmax([div(p, lit(float(k - 1))) for p in pred], ctx.materialize)
-    return guard_prediction(Prediction("classifier", label_e, tuple(classes), proba=tuple(probs)), guard, ctx)
+        decision = tuple(pred)
+    # decision_function as sklearn returns it (calibration and one-vs-rest read it)
+    return guard_prediction(Prediction("classifier", label_e, tuple(classes), tuple(probs), decision), guard, ctx)
 
 
 def weighted_median(preds: Sequence[Expr], weights: Sequence[float], ctx: Context) -> Expr:
@@ -315,9 +322,10 @@ def weighted_median(preds: Sequence[Expr], weights: Sequence[float], ctx: Contex
 
 @register(AdaBoostRegressor)
 def assemble_adaboost_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    xs = tree_inputs(features, ctx)
+    xs = tree_inputs(features, ctx, finite=True)  # as the classifier: validated, shared by the bases
+    shared = [Feature(x, f.name) for x, f in zip(xs, features, strict=True)]
     n = len(est.estimators_)
-    preds = [predict_sub(e, features, ctx).value for e in est.estimators_]
+    preds = [predict_sub(e, shared, ctx).value for e in est.estimators_]
     weights = [float(w) for w in np.asarray(est.estimator_weights_, dtype=np.float64)[:n]]
     value = weighted_median(preds, weights, ctx)
     return guard_prediction(Prediction("regressor", value), all_present(xs), ctx)
