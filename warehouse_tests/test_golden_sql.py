@@ -121,6 +121,13 @@ def _xgboost() -> tuple[Any, pd.DataFrame]:
     return xgb.XGBClassifier(n_estimators=8, max_depth=3, random_state=0).fit(X, y), X
 
 
+def _svc() -> tuple[Any, pd.DataFrame]:
+    from sklearn.svm import SVC
+
+    X, y = datasets.iris()
+    return SVC(C=0.5).fit(X, y), X
+
+
 CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = {
     "linreg": ({"LinearRegression"}, _linreg),
     "logreg_binary_scaled": ({"Pipeline", "StandardScaler", "LogisticRegression"}, _logreg_binary),
@@ -133,6 +140,7 @@ CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = 
     "gradient_boosting": ({"GradientBoostingClassifier"}, _gbm),
     "lightgbm": ({"LGBMClassifier"}, _lightgbm),
     "xgboost": ({"XGBClassifier"}, _xgboost),
+    "svc_rbf": ({"SVC"}, _svc),
 }
 
 

@@ -27,6 +27,7 @@ from . import (  # noqa: F401
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
     selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
+    svm,  # SVC, NuSVC, SVR, NuSVR, OneClassSVM (kernel SVMs)
     transforms,  # Normalizer, Binarizer, PowerTransformer, QuantileTransformer, FunctionTransformer
     trees,  # DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*
     xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Case, Compare, Expr, Func, add, argmax, div, lit, mul, safe_exp, sigmoid, softmax, sub, total
+from ..ir import Case, Compare, Expr, argmax, lit, mul, sigmoid, softmax, sub, tanh, total
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 
@@ -36,8 +36,7 @@ def _activate(name: str, x: Expr) -> Expr:
     if name == "logistic":
         return sigmoid(x)
     if name == "tanh":
-        e = safe_exp(mul(lit(-2.0), Func("abs", (x,))))
-        return mul(Func("sign", (x,)), div(sub(lit(1.0), e), add(lit(1.0), e)))
+        return tanh(x)
     raise UnsupportedEstimatorError(f"MLP activation {name!r} is not supported")
 
 

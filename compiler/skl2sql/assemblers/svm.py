@@ -1,0 +1,213 @@
+"""Kernel SVMs: SVC, NuSVC, SVR, NuSVR and OneClassSVM, as libsvm predicts them.
+
+libsvm (``svm_predict_values``, sklearn's bundled copy) computes one kernel value per support
+vector, ``K_i = k(x, sv_i)``, then
+
+- regression and one-class: ``sum_i coef_i * K_i - rho``, summed from 0 in support-vector order;
+  SVR's prediction, OneClassSVM's ``decision_function`` (its label is ``1`` where that is
+  positive, else ``-1``; ``score_samples`` adds ``offset_`` back);
+- classification: per pair of classes ``i < j`` (libsvm's order: sklearn's ``classes_``), the
+  coefficients ``dual_coef[j-1]`` over class ``i``'s support vectors, then ``dual_coef[i]`` over
+  class ``j``'s, in one running sum, minus that pair's ``rho``. ``predict`` counts votes (``dec > 0``
+  for ``i``, else ``j``) and takes the first class with the most. Two classes: sklearn's
+  ``decision_function`` is ``-dec``. More classes: ``decision_function_shape='ovr'`` (the default)
+  is ``_ovr_decision_function``: votes (``dec >= 0`` for ``i``) plus the summed confidences scaled
+  into (-1/3, 1/3); ``break_ties=True`` labels by its first largest value instead of by votes.
+
+Kernels as libsvm writes them: ``linear`` ``<x, sv>``; ``rbf`` ``exp(-gamma * sum((x - sv)^2))``;
+``poly`` ``powi(gamma * <x, sv> + coef0, degree)`` (repeated squaring, reproduced multiplication
+for multiplication); ``sigmoid`` ``tanh(gamma * <x, sv> + coef0)``. The dot products are summed
+left to right where sklearn's BLAS may group them otherwise: a few ulps apart. Zero entries of a
+support vector are left out of linear, poly and sigmoid dot products (exact: the input is finite).
+
+Refused: ``probability=True`` (libsvm's pairwise coupling is an iterative solver that stops at a
+tolerance, even for two classes; sklearn 1.9 deprecates it in favour of
+``CalibratedClassifierCV(SVC(), ensemble=False)``, which compiles), callable and precomputed
+kernels, ``decision_function_shape='ovo'`` with more than two classes (one column per pair has no
+place in the output contract). A NULL feature gives NULL outputs (sklearn refuses NaN).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.svm import SVC, SVR, NuSVC, NuSVR, OneClassSVM
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, lit, mul, safe_exp, sub, tanh, total
+from ..program import Context, Feature, Prediction, label_literal
+from .registry import register
+
+__all__ = ["assemble_svc", "assemble_svr", "assemble_one_class_svm"]
+
+
+def _support_vectors(est: Any) -> np.ndarray:
+    sv = est.support_vectors_
+    return np.asarray(sv.toarray() if hasattr(sv, "toarray") else sv, dtype=np.float64)
+
+
+def _dot(xs: list[Expr], v: np.ndarray) -> Expr:
+    return total([mul(x, lit(float(w))) for x, w in zip(xs, v, strict=True) if w != 0.0])
+
+
+def _squared_gap(x: Expr, w: float) -> Expr:
+    """``(x - w) ** 2`` as the product libsvm computes, written ``(x - w) * (x + -w)``: the same
+    two doubles (IEEE subtraction is addition of the negation), but not the same expression
+    twice. DuckDB's common-subexpression pass is quadratic in repeated expressions: 400 support
+    vectors x 10 features written ``(x - w) * (x - w)`` took 18 s to plan, this 1 s."""
+    if w == 0.0:
+        return Arith("*", x, x)
+    return Arith("*", Arith("-", x, lit(w)), Arith("+", x, lit(-w)))
+
+
+def _powi(base: Expr, times: int) -> Expr:
+    """libsvm's ``powi``: ``tmp = base, ret = 1``; per bit of ``times`` from the lowest,
+    ``ret *= tmp`` when the bit is set, then ``tmp *= tmp`` (``1 * tmp`` is ``tmp`` exactly)."""
+    ret: Expr | None = None
+    tmp = base
+    t = times
+    while t > 0:
+        if t % 2 == 1:
+            ret = tmp if ret is None else Arith("*", ret, tmp)
+        t //= 2
+        if t > 0:
+            tmp = Arith("*", tmp, tmp)
+    return lit(1.0) if ret is None else ret
+
+
+def _kernel_values(est: Any, features: list[Feature], ctx: Context) -> list[Expr]:
+    """One expression per support vector: ``k(x, sv_i)``, computed once in a stage."""
+    kernel = est.kernel
+    if callable(kernel) or kernel not in ("linear", "poly", "rbf", "sigmoid"):
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} with kernel={kernel!r} is not supported: linear, poly, rbf and sigmoid are"
+        )
+    sv = _support_vectors(est)
+    if sv.shape[1] != len(features):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {sv.shape[1]} features, got {len(features)}")
+    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    gamma = float(est._gamma)
+    # The kernel values are a pinned stage even where each is read once (SVR): inlined into one
+    # sum of 400 kernels, DuckDB took 7 s to plan the query; as columns, 1 s.
+    if kernel == "rbf":
+        values = [
+            safe_exp(mul(lit(-gamma), total([_squared_gap(x, float(w)) for x, w in zip(xs, v, strict=True)]))) for v in sv
+        ]
+        return ctx.materialize(values, "k", pin=True)
+    dots = [_dot(xs, v) for v in sv]
+    if kernel == "linear":
+        return ctx.materialize(dots, "k", pin=True)
+    inner = ctx.materialize([total([mul(lit(gamma), d), lit(float(est.coef0))]) for d in dots], "kin")
+    if kernel == "sigmoid":
+        return ctx.materialize([tanh(z) for z in inner], "k", pin=True)
+    return ctx.materialize([_powi(z, int(est.degree)) for z in inner], "k", pin=True)
+
+
+def _weighted_sum(kernel: list[Expr], coef: np.ndarray, rho: float) -> Expr:
+    """``sum_i coef_i * K_i - rho`` as libsvm adds it (from 0, in order)."""
+    return sub(total([mul(lit(float(c)), k) for c, k in zip(coef, kernel, strict=True)]), lit(rho))
+
+
+@register(SVR, NuSVR)
+def assemble_svr(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    kernel = _kernel_values(est, features, ctx)
+    return Prediction("regressor", _weighted_sum(kernel, np.asarray(est._dual_coef_)[0], -float(est._intercept_[0])))
+
+
+@register(OneClassSVM)
+def assemble_one_class_svm(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    kernel = _kernel_values(est, features, ctx)
+    dec = ctx.materialize([_weighted_sum(kernel, np.asarray(est._dual_coef_)[0], -float(est._intercept_[0]))], "dec")[0]
+    label = Case(((Compare(">", dec, lit(0.0)), lit(1)), (Compare("<=", dec, lit(0.0)), lit(-1))), None)
+    score = Arith("+", dec, lit(float(np.asarray(est.offset_).reshape(-1)[0])))
+    return Prediction("outlier", label, decision=(dec,), extra=(("score_samples", score),))
+
+
+def _pair_decisions(est: Any, kernel: list[Expr], ctx: Context) -> list[Expr]:
+    """libsvm's ``dec`` for every pair ``i < j`` of classes, in libsvm's order."""
+    coef = np.asarray(est._dual_coef_, dtype=np.float64)
+    rho = -np.asarray(est._intercept_, dtype=np.float64)
+    n_support = [int(n) for n in est.n_support_]
+    start = np.concatenate([[0], np.cumsum(n_support)]).astype(int)
+    decs: list[Expr] = []
+    p = 0
+    for i in range(len(n_support)):
+        for j in range(i + 1, len(n_support)):
+            terms = [mul(lit(float(coef[j - 1, s])), kernel[s]) for s in range(start[i], start[i + 1])]
+            terms += [mul(lit(float(coef[i, s])), kernel[s]) for s in range(start[j], start[j + 1])]
+            decs.append(sub(total(terms), lit(float(rho[p]))))
+            p += 1
+    return ctx.materialize(decs, "dec")
+
+
+def _indicator(yes: Expr, no: Expr) -> Expr:
+    """1.0 where ``yes``, 0.0 where ``no``, NULL where neither (a NULL decision): a vote count
+    over a NULL row must be NULL, not 0."""
+    return Case(((yes, lit(1.0)), (no, lit(0.0))), None)
+
+
+def _ovr_decision(decs: list[Expr], k: int, ctx: Context) -> list[Expr]:
+    """sklearn's ``_ovr_decision_function(dec < 0, -dec, k)``: per class the votes (class ``i``
+    of a pair where ``dec >= 0``, else ``j``) plus ``c / (3 * (|c| + 1))`` of the confidences
+    ``c`` summed in pair order (``c_i -= -dec``, ``c_j += -dec``)."""
+    votes: list[list[Expr]] = [[] for _ in range(k)]
+    conf: list[list[Expr]] = [[] for _ in range(k)]
+    p = 0
+    for i in range(k):
+        for j in range(i + 1, k):
+            d = decs[p]
+            votes[i].append(_indicator(Compare(">=", d, lit(0.0)), Compare("<", d, lit(0.0))))
+            votes[j].append(_indicator(Compare("<", d, lit(0.0)), Compare(">=", d, lit(0.0))))
+            conf[i].append(d)
+            conf[j].append(mul(lit(-1.0), d))
+            p += 1
+    sums = ctx.materialize([total(c) for c in conf], "conf")
+    return ctx.materialize(
+        [
+            Arith("+", total(v), div(s, mul(lit(3.0), Arith("+", Func("abs", (s,)), lit(1.0)))))
+            for v, s in zip(votes, sums, strict=True)
+        ],
+        "ovr",
+    )
+
+
+def _vote_label(decs: list[Expr], labels: list[Expr], ctx: Context) -> Expr:
+    """libsvm's vote: ``dec > 0`` for class ``i``, else ``j``; the first class with most votes."""
+    k = len(labels)
+    votes: list[list[Expr]] = [[] for _ in range(k)]
+    p = 0
+    for i in range(k):
+        for j in range(i + 1, k):
+            d = decs[p]
+            votes[i].append(_indicator(Compare(">", d, lit(0.0)), Compare("<=", d, lit(0.0))))
+            votes[j].append(_indicator(Compare("<=", d, lit(0.0)), Compare(">", d, lit(0.0))))
+            p += 1
+    return argmax(ctx.materialize([total(v) for v in votes], "votes"), labels)
+
+
+@register(SVC, NuSVC)
+def assemble_svc(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    if getattr(est, "probability", False) is True:  # sklearn 1.9 defaults to the string "deprecated"
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__}(probability=True) is not supported: libsvm's probabilities come from an "
+            "iterative solver that stops at a tolerance (sklearn 1.9 deprecates the option); use "
+            f"CalibratedClassifierCV({type(est).__name__}(), ensemble=False), which compiles exactly"
+        )
+    classes = list(est.classes_)
+    k = len(classes)
+    if k > 2 and est.decision_function_shape != "ovr":
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__}(decision_function_shape={est.decision_function_shape!r}) with {k} classes is not "
+            "supported: one decision column per pair of classes has no place in the outputs; use 'ovr' (the default)"
+        )
+    labels = [label_literal(c) for c in classes]
+    kernel = _kernel_values(est, features, ctx)
+    decs = _pair_decisions(est, kernel, ctx)
+    if k == 2:
+        d = decs[0]
+        label: Expr = Case(((Compare(">", d, lit(0.0)), labels[0]), (Compare("<=", d, lit(0.0)), labels[1])), None)
+        return Prediction("classifier", label, tuple(classes), decision=(mul(lit(-1.0), d),))
+    ovr = _ovr_decision(decs, k, ctx)
+    label = argmax(ovr, labels) if est.break_ties else _vote_label(decs, labels, ctx)
+    return Prediction("classifier", label, tuple(classes), decision=tuple(ovr))
