@@ -307,7 +307,7 @@ def test_lightgbm_zero_as_missing_is_refused(tmp_path: Path) -> None:
     # a linear model per leaf compiles to SQL, but node rows have no place for its coefficients
     linear = lightgbm.LGBMRegressor(n_estimators=3, linear_tree=True, verbose=-1).fit(X, X["petal_width"])
     with pytest.raises(UnsupportedEstimatorError, match="linear_tree"):
-        add_model(linear, name="m", project=_project(tmp_path), input="stg", keep=["id"], as_data=True)
+        add_model(linear, name="m", project=_project(tmp_path / "linear"), input="stg", keep=["id"], as_data=True)
 
 
 def test_tree_rows_refuse_what_they_cannot_store(tmp_path: Path) -> None:

@@ -42,13 +42,14 @@ class Prediction:
     """What a predictor assembler returns; composite assemblers (voting, stacking, one-vs-rest,
     pipelines) consume these, and :mod:`skl2sql.api` turns them into output columns.
 
-    ``value``: regression value, or the label for classifiers.
+    ``value``: regression value, the label for classifiers, ``predict`` for outlier detectors
+    (1/-1) and clusterers (the cluster index).
     ``proba``: one expression per class (``classes`` order) when the estimator has predict_proba.
     ``decision``: decision_function columns (1 for binary, one per class otherwise).
     ``extra``: further named outputs (e.g. ``score_samples`` of an outlier detector).
     """
 
-    kind: Literal["regressor", "classifier", "outlier"]
+    kind: Literal["regressor", "classifier", "outlier", "cluster"]
     value: Expr
     classes: tuple[Any, ...] | None = None
     proba: tuple[Expr, ...] | None = None

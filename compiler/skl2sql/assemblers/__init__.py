@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
+    cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre)
     decomposition,  # PCA, IncrementalPCA, TruncatedSVD
     discriminant,  # QuadraticDiscriminantAnalysis (LDA is linear)
     dummy,  # DummyClassifier, DummyRegressor

@@ -1,0 +1,48 @@
+"""KMeans and MiniBatchKMeans: the index of the nearest cluster centre.
+
+sklearn's ``predict`` (``lloyd_iter_chunked_dense`` without updating centres) scores every centre
+as ``||c_k||^2 - 2 * <x, c_k>`` (the row's own ``||x||^2`` is the same for every centre and left
+out) and takes the first smallest. The SQL writes the same score, ``||c_k||^2`` computed by
+NumPy as sklearn computes it; the dot product is summed left to right where sklearn's BLAS may
+group it otherwise, so only a row whose two nearest centres are within a few ulps of each other
+could be labelled differently. A NULL feature gives a NULL label (sklearn refuses NaN).
+
+``prediction`` is the cluster index (``predict``). As a step inside a pipeline (``transform``:
+distances to the centres) KMeans is not compiled. Models fitted on float32 data are refused:
+sklearn then computes in float32.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import argmax, lit, mul, sub, total
+from ..program import Context, Feature, Prediction
+from .registry import register
+
+__all__ = ["assemble_kmeans"]
+
+
+@register(KMeans, MiniBatchKMeans)
+def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    centers = np.asarray(est.cluster_centers_)
+    if centers.dtype != np.float64:
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} fitted on {centers.dtype} data predicts in {centers.dtype}; refit it on float64 data"
+        )
+    if centers.shape[1] != len(features):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {centers.shape[1]} features, got {len(features)}")
+    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    squared_norms = np.einsum("ij,ij->i", centers, centers)
+    scores = [
+        sub(lit(float(sq)), mul(lit(2.0), total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])))
+        for row, sq in zip(centers, squared_norms, strict=True)
+    ]
+    # the first smallest score is the first largest negated one (negation is exact)
+    negated = ctx.materialize([mul(lit(-1.0), s) for s in scores], "near")
+    label = argmax(negated, [lit(k) for k in range(len(scores))])
+    return Prediction("cluster", label)
