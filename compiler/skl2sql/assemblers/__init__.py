@@ -13,12 +13,15 @@ from . import (  # noqa: F401
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
     cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre)
+    covariance,  # EllipticEnvelope
     decomposition,  # PCA, IncrementalPCA, TruncatedSVD
     discriminant,  # QuadraticDiscriminantAnalysis (LDA is linear)
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
     imputers,  # SimpleImputer, MissingIndicator
+    kernel_ridge,  # KernelRidge
+    kernels,  # kernel values shared by svm and kernel_ridge
     lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.cross_decomposition import PLSRegression
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import (
     ARDRegression,
@@ -324,6 +325,17 @@ def _glm_link(est: Any) -> str:
     if link in ("identity", "log"):
         return link
     raise UnsupportedEstimatorError(f"{type(est).__name__} with link={link!r} is not supported")
+
+
+@register(PLSRegression)
+def assemble_pls_regression(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``(X - _x_mean) @ coef_.T + intercept_`` (sklearn centres X but does not scale it: the
+    scaling is folded into ``coef_``)."""
+    mean = np.asarray(est._x_mean, dtype=np.float64)
+    if len(mean) != len(features):
+        raise UnsupportedEstimatorError(f"PLSRegression was fitted on {len(mean)} features, got {len(features)}")
+    centred = [Feature(sub(ctx.number(f.expr), lit(float(m))), f.name) for f, m in zip(features, mean, strict=True)]
+    return Prediction("regressor", linear_scores(_single_target_coef(est), est.intercept_, centred, ctx)[0])
 
 
 @register(PoissonRegressor, GammaRegressor, TweedieRegressor)

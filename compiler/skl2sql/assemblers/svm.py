@@ -35,45 +35,12 @@ import numpy as np
 from sklearn.svm import SVC, SVR, NuSVC, NuSVR, OneClassSVM
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, lit, mul, safe_exp, sub, tanh, total
+from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, lit, mul, sub, total
 from ..program import Context, Feature, Prediction, label_literal
+from .kernels import kernel_values
 from .registry import register
 
 __all__ = ["assemble_svc", "assemble_svr", "assemble_one_class_svm"]
-
-
-def _support_vectors(est: Any) -> np.ndarray:
-    sv = est.support_vectors_
-    return np.asarray(sv.toarray() if hasattr(sv, "toarray") else sv, dtype=np.float64)
-
-
-def _dot(xs: list[Expr], v: np.ndarray) -> Expr:
-    return total([mul(x, lit(float(w))) for x, w in zip(xs, v, strict=True) if w != 0.0])
-
-
-def _squared_gap(x: Expr, w: float) -> Expr:
-    """``(x - w) ** 2`` as the product libsvm computes, written ``(x - w) * (x + -w)``: the same
-    two doubles (IEEE subtraction is addition of the negation), but not the same expression
-    twice. DuckDB's common-subexpression pass is quadratic in repeated expressions: 400 support
-    vectors x 10 features written ``(x - w) * (x - w)`` took 18 s to plan, this 1 s."""
-    if w == 0.0:
-        return Arith("*", x, x)
-    return Arith("*", Arith("-", x, lit(w)), Arith("+", x, lit(-w)))
-
-
-def _powi(base: Expr, times: int) -> Expr:
-    """libsvm's ``powi``: ``tmp = base, ret = 1``; per bit of ``times`` from the lowest,
-    ``ret *= tmp`` when the bit is set, then ``tmp *= tmp`` (``1 * tmp`` is ``tmp`` exactly)."""
-    ret: Expr | None = None
-    tmp = base
-    t = times
-    while t > 0:
-        if t % 2 == 1:
-            ret = tmp if ret is None else Arith("*", ret, tmp)
-        t //= 2
-        if t > 0:
-            tmp = Arith("*", tmp, tmp)
-    return lit(1.0) if ret is None else ret
 
 
 def _kernel_values(est: Any, features: list[Feature], ctx: Context) -> list[Expr]:
@@ -83,25 +50,14 @@ def _kernel_values(est: Any, features: list[Feature], ctx: Context) -> list[Expr
         raise UnsupportedEstimatorError(
             f"{type(est).__name__} with kernel={kernel!r} is not supported: linear, poly, rbf and sigmoid are"
         )
-    sv = _support_vectors(est)
+    sv = est.support_vectors_
+    sv = np.asarray(sv.toarray() if hasattr(sv, "toarray") else sv, dtype=np.float64)
     if sv.shape[1] != len(features):
         raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {sv.shape[1]} features, got {len(features)}")
     xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
-    gamma = float(est._gamma)
-    # The kernel values are a pinned stage even where each is read once (SVR): inlined into one
-    # sum of 400 kernels, DuckDB took 7 s to plan the query; as columns, 1 s.
-    if kernel == "rbf":
-        values = [
-            safe_exp(mul(lit(-gamma), total([_squared_gap(x, float(w)) for x, w in zip(xs, v, strict=True)]))) for v in sv
-        ]
-        return ctx.materialize(values, "k", pin=True)
-    dots = [_dot(xs, v) for v in sv]
-    if kernel == "linear":
-        return ctx.materialize(dots, "k", pin=True)
-    inner = ctx.materialize([total([mul(lit(gamma), d), lit(float(est.coef0))]) for d in dots], "kin")
-    if kernel == "sigmoid":
-        return ctx.materialize([tanh(z) for z in inner], "k", pin=True)
-    return ctx.materialize([_powi(z, int(est.degree)) for z in inner], "k", pin=True)
+    return kernel_values(
+        xs, sv, kernel, ctx, gamma=float(est._gamma), coef0=float(est.coef0), degree=int(est.degree), power="powi"
+    )
 
 
 def _weighted_sum(kernel: list[Expr], coef: np.ndarray, rho: float) -> Expr:
