@@ -43,7 +43,7 @@ from sklearn.linear_model import (
     TheilSenRegressor,
     TweedieRegressor,
 )
-from sklearn.naive_bayes import GaussianNB
+from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC, LinearSVR
@@ -172,6 +172,13 @@ CASES: dict[str, Case] = {
     "gaussian_nb_multiclass": lambda: _fit(GaussianNB(), "wine"),
     "gaussian_nb_priors": lambda: _fit(GaussianNB(priors=[0.2, 0.3, 0.5], var_smoothing=1e-3), "iris_named_labels"),
     "gaussian_nb_mixed": lambda: _fit_mixed(GaussianNB(), "multi"),
+    # discrete naive Bayes: linear joint log-likelihoods, the same normalisation
+    "multinomial_nb_wine": lambda: _fit(MultinomialNB(), "wine"),
+    "multinomial_nb_labels": lambda: _fit(MultinomialNB(alpha=0.1, fit_prior=False), "iris_named_labels"),
+    "complement_nb_norm": lambda: _fit(ComplementNB(norm=True), "wine"),
+    "complement_nb_binary": lambda: _fit(ComplementNB(), "breast_cancer"),
+    "bernoulli_nb_binarize": lambda: _fit(BernoulliNB(binarize=0.0), "breast_cancer", scale=True),
+    "bernoulli_nb_mixed": lambda: _fit_mixed(BernoulliNB(binarize=0.0), "multi"),
     # QuadraticDiscriminantAnalysis (a quadratic form per class, normalised as predict_log_proba)
     "qda_binary": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.01), "breast_cancer"),
     "qda_multiclass_reg": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.1), "wine"),
