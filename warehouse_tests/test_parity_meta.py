@@ -24,6 +24,7 @@ from sklearn.linear_model import (
     RidgeClassifier,
     SGDClassifier,
 )
+from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScaler, StandardScaler
@@ -167,6 +168,21 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
                           final_estimator=Ridge(alpha=0.5), cv=3),
         "diabetes",
     ),
+    # Threshold classifiers: the inner estimator's score against a fixed or tuned threshold
+    # ("precision" tunes it near 1 and "recall" near 0, far from the default 0.5, so a wrong
+    # threshold changes many labels)
+    "fixed_threshold_proba": lambda: _fit(FixedThresholdClassifier(_logreg(), threshold=0.3), "breast_cancer"),
+    "fixed_threshold_pos_label_first": lambda: _fit(
+        FixedThresholdClassifier(_logreg(), threshold=0.3, pos_label=0), "breast_cancer"
+    ),
+    "fixed_threshold_decision_negated": lambda: _fit(
+        FixedThresholdClassifier(_logreg(), threshold=-1.0, response_method="decision_function", pos_label=0),
+        "breast_cancer",
+    ),
+    "fixed_threshold_linear_svc": lambda: _fit(FixedThresholdClassifier(_scaled(LinearSVC()), threshold=0.5), "breast_cancer"),
+    "tuned_threshold_precision": lambda: _fit(TunedThresholdClassifierCV(_logreg(), scoring="precision", cv=3), "breast_cancer"),
+    "tuned_threshold_recall": lambda: _fit(TunedThresholdClassifierCV(_logreg(), scoring="recall", cv=3), "breast_cancer"),
+    "tuned_threshold_mixed": lambda: _fit_mixed(TunedThresholdClassifierCV(_logreg(), cv=3), "binary"),
     "stack_reg_passthrough_mixed": lambda: _fit_mixed(
         StackingRegressor([("lr", _scaled(LinearRegression())), ("pois", _scaled(PoissonRegressor()))],
                           final_estimator=Ridge(), passthrough=True, cv=3),

@@ -25,13 +25,14 @@ from . import (  # noqa: F401
     lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
-    naive_bayes,  # GaussianNB
+    naive_bayes,  # GaussianNB, MultinomialNB, ComplementNB, BernoulliNB
     neural_network,  # MLPClassifier, MLPRegressor
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
     selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
     svm,  # SVC, NuSVC, SVR, NuSVR, OneClassSVM (kernel SVMs)
+    thresholds,  # FixedThresholdClassifier, TunedThresholdClassifierCV
     transforms,  # Normalizer, Binarizer, PowerTransformer, QuantileTransformer, FunctionTransformer
     trees,  # DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*
     xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster
