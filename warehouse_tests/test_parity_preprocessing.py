@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.decomposition import PCA, IncrementalPCA, TruncatedSVD
+from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
 from sklearn.feature_selection import (
     RFE,
     RFECV,
@@ -48,6 +48,7 @@ from sklearn.preprocessing import (
     SplineTransformer,
     StandardScaler,
 )
+from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
 import datasets
 import skl2sql
@@ -474,6 +475,12 @@ DECOMPOSITION_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "truncated_svd_iris": lambda: _iris(TruncatedSVD(n_components=2, random_state=0)),
     "pipe_scaler_pca_logreg": lambda: _clf(StandardScaler(), PCA(n_components=2)),
     "pipe_pca_whiten_linreg": lambda: _reg(StandardScaler(), PCA(n_components=3, whiten=True)),
+    "fast_ica_iris": lambda: _iris(FastICA(n_components=3, random_state=0)),
+    "fast_ica_unwhitened_nulls": lambda: _transformer(FastICA(n_components=2, whiten=False, random_state=0)),
+    "factor_analysis_iris": lambda: _iris(FactorAnalysis(n_components=2, random_state=0)),
+    "pipe_factor_analysis_logreg": lambda: _clf(StandardScaler(), FactorAnalysis(n_components=3, random_state=0)),
+    "gaussian_random_projection_iris": lambda: _iris(GaussianRandomProjection(n_components=3, random_state=0)),
+    "sparse_random_projection_nulls": lambda: _transformer(SparseRandomProjection(n_components=3, random_state=0)),
 }
 CASES.update(DECOMPOSITION_CASES)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.calibration import CalibratedClassifierCV
@@ -32,7 +33,20 @@ def _mixed(est: Any, target: str) -> tuple[Any, pd.DataFrame]:
     return make_pipeline(StandardScaler(), est).fit(X, y), score
 
 
+def _zero_column(est: Any) -> tuple[Any, pd.DataFrame]:
+    """A column that is 0 in every training row, so in every support vector: its NULLs at
+    scoring time must still make the row NULL (sklearn refuses them), not vanish with the zero
+    weights the dot products leave out."""
+    X, y = datasets.iris()
+    X = X.assign(zero=0.0)
+    score = X.iloc[::5].copy()
+    score.loc[score.index[::3], "zero"] = np.nan
+    return est.fit(X, y), score
+
+
 CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "svc_linear_zero_column_nulls": lambda: _zero_column(SVC(kernel="linear")),
+    "svr_poly_zero_column_nulls": lambda: _zero_column(SVR(kernel="poly", degree=2)),
     "svc_rbf_multiclass_labels": lambda: _fit(SVC(), "iris_named_labels"),
     "svc_rbf_break_ties": lambda: _fit(SVC(break_ties=True, C=0.5), "wine"),
     "svc_linear_binary": lambda: _fit(SVC(kernel="linear", C=0.1), "breast_cancer"),

@@ -1,4 +1,5 @@
-"""Linear projections: PCA, IncrementalPCA and TruncatedSVD.
+"""Linear projections: PCA, IncrementalPCA, TruncatedSVD, FastICA, FactorAnalysis and the
+random projections.
 
 sklearn's ``transform`` is ``X @ components_.T`` and, for PCA, minus ``mean_ @ components_.T``
 (the centering applied after the projection), then divided by ``sqrt(explained_variance_)``
@@ -8,6 +9,11 @@ whitening division. The dot products are summed left to right where NumPy's BLAS
 differently, so a component agrees within a few ulps of ``sum(|x_j * c_kj|)``, not bit for bit
 (see the tolerance in ``test_parity_preprocessing.py``).
 
+FastICA centres first when it whitens, ``(x - mean_) @ components_.T``; FactorAnalysis is
+``((x - mean_) @ Wpsi.T) @ cov_z`` with ``Wpsi = components_ / noise_variance_`` and ``cov_z =
+inv(I + Wpsi @ components_.T)`` computed by NumPy/SciPy as sklearn does; Gaussian and sparse random
+projections are ``x @ components_.T`` (a sparse matrix's zeros left out: exact for finite input).
+
 A NULL input gives NULL components (sklearn refuses NaN), and an infinity is refused as well.
 """
 
@@ -16,13 +22,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.decomposition import PCA, IncrementalPCA, TruncatedSVD
+from scipy import linalg
+from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
+from ..errors import UnsupportedEstimatorError
 from ..ir import Expr, div, lit, mul, sub, total
 from ..program import Context, Feature
+from .prep_common import guard_row
 from .registry import register
 
-__all__ = ["assemble_pca", "assemble_truncated_svd"]
+__all__ = ["assemble_pca", "assemble_truncated_svd", "assemble_fast_ica", "assemble_factor_analysis", "assemble_random_projection"]
 
 
 def _project(est: Any, features: list[Feature], ctx: Context, offset: np.ndarray | None) -> list[Expr]:
@@ -59,4 +69,53 @@ def assemble_pca(est: Any, features: list[Feature], ctx: Context) -> list[Featur
 @register(TruncatedSVD)
 def assemble_truncated_svd(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     values = _project(est, features, ctx, None)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+def _dense(matrix: Any) -> np.ndarray:
+    return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix, dtype=np.float64)
+
+
+def _products(xs: list[Expr], matrix: np.ndarray, ctx: Context) -> list[Expr]:
+    """``xs @ matrix`` column by column, left to right, zero weights left out. A left-out input
+    no longer makes its row NULL by itself, so where any is left out every output is guarded by
+    those inputs being present (sklearn refuses the whole row)."""
+    values = [total([mul(x, lit(float(w))) for x, w in zip(xs, col, strict=True) if w != 0.0]) for col in matrix.T]
+    skipped = [x for x, row in zip(xs, matrix, strict=True) if np.any(row == 0.0)]
+    return guard_row(skipped, values, ctx) if skipped else values
+
+
+def _inputs(est: Any, features: list[Feature], ctx: Context, n: int, mean: np.ndarray | None = None) -> list[Expr]:
+    if n != len(features):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {n} features, got {len(features)}")
+    xs = [ctx.number(f.expr) for f in features]
+    if mean is not None:
+        xs = [sub(x, lit(float(m))) for x, m in zip(xs, mean, strict=True)]
+    return ctx.materialize(xs, "x")
+
+
+@register(FastICA)
+def assemble_fast_ica(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    components = _dense(est.components_)
+    xs = _inputs(est, features, ctx, components.shape[1], np.asarray(est.mean_, dtype=np.float64) if est.whiten else None)
+    values = _products(xs, components.T, ctx)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+@register(FactorAnalysis)
+def assemble_factor_analysis(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    components = _dense(est.components_)
+    wpsi = components / np.asarray(est.noise_variance_, dtype=np.float64)
+    cov_z = linalg.inv(np.eye(len(components)) + np.dot(wpsi, components.T))
+    xs = _inputs(est, features, ctx, components.shape[1], np.asarray(est.mean_, dtype=np.float64))
+    tmp = ctx.materialize(_products(xs, wpsi.T, ctx), "fa")
+    values = _products(tmp, cov_z, ctx)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+@register(GaussianRandomProjection, SparseRandomProjection)
+def assemble_random_projection(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    components = _dense(est.components_)
+    xs = _inputs(est, features, ctx, components.shape[1])
+    values = _products(xs, components.T, ctx)
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..ir import Arith, Expr, Func, lit, mul, safe_exp, tanh, total
 from ..program import Context
+from .prep_common import guard_row
 
 __all__ = ["KERNELS", "kernel_values", "squared_gap", "powi"]
 
@@ -78,6 +79,11 @@ def kernel_values(
             values.append(safe_exp(mul(lit(-gamma), total(gaps))))
         return ctx.materialize(values, "k", pin=True)
     dots = [_dot(xs, v) for v in vectors]
+    # A zero entry leaves its input out of that dot product; an input left out of any must still
+    # make the row NULL (sklearn refuses it), so the products are guarded by those inputs.
+    skipped = [x for j, x in enumerate(xs) if np.any(vectors[:, j] == 0.0)]
+    if skipped:
+        dots = guard_row(skipped, dots, ctx)
     if kernel == "linear":
         return ctx.materialize(dots, "k", pin=True)
     inner = ctx.materialize([total([mul(lit(gamma), d), lit(coef0)]) for d in dots], "kin")
