@@ -87,13 +87,10 @@ def _pair_decisions(est: Any, kernel: list[Expr], ctx: Context) -> list[Expr]:
     n_support = [int(n) for n in est.n_support_]
     start = np.concatenate([[0], np.cumsum(n_support)]).astype(int)
     decs: list[Expr] = []
-    p = 0
-    for i in range(len(n_support)):
-        for j in range(i + 1, len(n_support)):
-            terms = [mul(lit(float(coef[j - 1, s])), kernel[s]) for s in range(start[i], start[i + 1])]
-            terms += [mul(lit(float(coef[i, s])), kernel[s]) for s in range(start[j], start[j + 1])]
-            decs.append(sub(total(terms), lit(float(rho[p]))))
-            p += 1
+    for p, (i, j) in enumerate(_pairs(len(n_support))):
+        terms = [mul(lit(float(coef[j - 1, s])), kernel[s]) for s in range(start[i], start[i + 1])]
+        terms += [mul(lit(float(coef[i, s])), kernel[s]) for s in range(start[j], start[j + 1])]
+        decs.append(sub(total(terms), lit(float(rho[p]))))
     return ctx.materialize(decs, "dec")
 
 
@@ -103,43 +100,40 @@ def _indicator(yes: Expr, no: Expr) -> Expr:
     return Case(((yes, lit(1.0)), (no, lit(0.0))), None)
 
 
-def _ovr_decision(decs: list[Expr], k: int, ctx: Context) -> list[Expr]:
-    """sklearn's ``_ovr_decision_function(dec < 0, -dec, k)``: per class the votes (class ``i``
-    of a pair where ``dec >= 0``, else ``j``) plus ``c / (3 * (|c| + 1))`` of the confidences
-    ``c`` summed in pair order (``c_i -= -dec``, ``c_j += -dec``)."""
+def _pairs(k: int) -> list[tuple[int, int]]:
+    """The pairs ``i < j`` of classes, in libsvm's (and sklearn's) order."""
+    return [(i, j) for i in range(k) for j in range(i + 1, k)]
+
+
+def _votes(decs: list[Expr], k: int, on_zero: int) -> list[Expr]:
+    """Per class, the number of pairs it wins: class ``i`` where ``dec > 0``, class ``j`` where
+    ``dec < 0``, and at ``dec == 0`` the pair's ``on_zero``-th class (libsvm: ``j``, 1; sklearn's
+    ``_ovr_decision_function``: ``i``, 0)."""
     votes: list[list[Expr]] = [[] for _ in range(k)]
+    for d, (i, j) in zip(decs, _pairs(k), strict=True):
+        i_wins = Compare(">=", d, lit(0.0)) if on_zero == 0 else Compare(">", d, lit(0.0))
+        j_wins = Compare("<", d, lit(0.0)) if on_zero == 0 else Compare("<=", d, lit(0.0))
+        votes[i].append(_indicator(i_wins, j_wins))
+        votes[j].append(_indicator(j_wins, i_wins))
+    return [total(v) for v in votes]
+
+
+def _ovr_decision(decs: list[Expr], k: int, ctx: Context) -> list[Expr]:
+    """sklearn's ``_ovr_decision_function(dec < 0, -dec, k)``: per class the votes plus ``c / (3
+    * (|c| + 1))`` of the confidences ``c`` summed in pair order (``c_i -= -dec``, ``c_j +=
+    -dec``)."""
     conf: list[list[Expr]] = [[] for _ in range(k)]
-    p = 0
-    for i in range(k):
-        for j in range(i + 1, k):
-            d = decs[p]
-            votes[i].append(_indicator(Compare(">=", d, lit(0.0)), Compare("<", d, lit(0.0))))
-            votes[j].append(_indicator(Compare("<", d, lit(0.0)), Compare(">=", d, lit(0.0))))
-            conf[i].append(d)
-            conf[j].append(mul(lit(-1.0), d))
-            p += 1
+    for d, (i, j) in zip(decs, _pairs(k), strict=True):
+        conf[i].append(d)
+        conf[j].append(mul(lit(-1.0), d))
     sums = ctx.materialize([total(c) for c in conf], "conf")
     return ctx.materialize(
         [
-            Arith("+", total(v), div(s, mul(lit(3.0), Arith("+", Func("abs", (s,)), lit(1.0)))))
-            for v, s in zip(votes, sums, strict=True)
+            Arith("+", v, div(s, mul(lit(3.0), Arith("+", Func("abs", (s,)), lit(1.0)))))
+            for v, s in zip(_votes(decs, k, on_zero=0), sums, strict=True)
         ],
         "ovr",
     )
-
-
-def _vote_label(decs: list[Expr], labels: list[Expr], ctx: Context) -> Expr:
-    """libsvm's vote: ``dec > 0`` for class ``i``, else ``j``; the first class with most votes."""
-    k = len(labels)
-    votes: list[list[Expr]] = [[] for _ in range(k)]
-    p = 0
-    for i in range(k):
-        for j in range(i + 1, k):
-            d = decs[p]
-            votes[i].append(_indicator(Compare(">", d, lit(0.0)), Compare("<=", d, lit(0.0))))
-            votes[j].append(_indicator(Compare("<=", d, lit(0.0)), Compare(">", d, lit(0.0))))
-            p += 1
-    return argmax(ctx.materialize([total(v) for v in votes], "votes"), labels)
 
 
 @register(SVC, NuSVC)
@@ -165,5 +159,6 @@ def assemble_svc(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         label: Expr = Case(((Compare(">", d, lit(0.0)), labels[0]), (Compare("<=", d, lit(0.0)), labels[1])), None)
         return Prediction("classifier", label, tuple(classes), decision=(mul(lit(-1.0), d),))
     ovr = _ovr_decision(decs, k, ctx)
-    label = argmax(ovr, labels) if est.break_ties else _vote_label(decs, labels, ctx)
+    # libsvm's predict: the first class with the most votes (``break_ties``: the largest ovr value)
+    label = argmax(ovr if est.break_ties else ctx.materialize(_votes(decs, k, on_zero=1), "votes"), labels)
     return Prediction("classifier", label, tuple(classes), decision=tuple(ovr))
