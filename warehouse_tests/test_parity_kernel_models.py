@@ -1,5 +1,5 @@
-"""Parity of KernelRidge (every kernel written), PLSRegression and EllipticEnvelope on every
-engine, with NULL-laden rows (refused: NULL)."""
+"""Parity of KernelRidge (every kernel written), GaussianProcessRegressor (kernel trees),
+PLSRegression and EllipticEnvelope on every engine, with NULL-laden rows (refused: NULL)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 from sklearn.covariance import EllipticEnvelope
 from sklearn.cross_decomposition import PLSRegression
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, DotProduct, ExpSineSquared, Matern, RationalQuadratic, WhiteKernel
+from sklearn.gaussian_process.kernels import ConstantKernel as C
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -33,6 +36,13 @@ def _mixed(est: Any, target: str = "reg") -> tuple[Any, pd.DataFrame]:
     return make_pipeline(StandardScaler(), est).fit(X, y), score
 
 
+def _gp(kernel: Any, normalize_y: bool = False) -> tuple[Any, pd.DataFrame]:
+    X, y = datasets.diabetes()
+    X, y = X.iloc[:100], y[:100]
+    est = make_pipeline(StandardScaler(), GaussianProcessRegressor(kernel, normalize_y=normalize_y, random_state=0))
+    return est.fit(X, y), X.iloc[::2]
+
+
 CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     # KernelRidge keeps every training row: iris (150 rows) keeps the SQL small
     "kernel_ridge_rbf": lambda: _fit(KernelRidge(alpha=1.0, kernel="rbf"), "iris"),
@@ -41,6 +51,14 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "kernel_ridge_sigmoid": lambda: _fit(KernelRidge(alpha=1.0, kernel="sigmoid", gamma=0.05), "iris"),
     "kernel_ridge_linear": lambda: _fit(KernelRidge(alpha=1.0), "iris"),
     "kernel_ridge_mixed_nulls": lambda: _mixed(KernelRidge(alpha=1.0, kernel="rbf")),
+    # GaussianProcessRegressor keeps every training row: 100 diabetes rows
+    "gp_rbf_white_normalized": lambda: _gp(C(1.0) * RBF(1.0) + WhiteKernel(1.0), normalize_y=True),
+    "gp_anisotropic_rbf": lambda: _gp(C(1.0) * RBF(np.ones(10))),
+    "gp_matern_15": lambda: _gp(Matern(nu=1.5) + WhiteKernel(), normalize_y=True),
+    "gp_matern_25": lambda: _gp(Matern(nu=2.5)),
+    "gp_matern_05_rational_quadratic": lambda: _gp(Matern(nu=0.5) + RationalQuadratic()),
+    "gp_dot_product_power": lambda: _gp((DotProduct() + WhiteKernel()) ** 2, normalize_y=True),
+    "gp_mixed_nulls": lambda: _mixed(GaussianProcessRegressor(C(1.0) * RBF(1.0) + WhiteKernel(1.0), random_state=0)),
     "pls_scaled": lambda: _fit(PLSRegression(n_components=3), "diabetes", scale=False),
     "pls_unscaled": lambda: _fit(PLSRegression(n_components=2, scale=False), "diabetes", scale=False),
     "pls_mixed_nulls": lambda: _mixed(PLSRegression(n_components=2)),
@@ -50,6 +68,7 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     ),
 }
 fitted = case_cache(CASES)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -68,3 +87,16 @@ def test_kernel_ridge_refusals() -> None:
         est.fit(X, target)
         with pytest.raises(skl2sql.UnsupportedEstimatorError, match=match):
             skl2sql.compile(est, table="t")
+
+
+@pytest.mark.parametrize(
+    ("kernel", "match"),
+    [(ExpSineSquared(), "ExpSineSquared"), (Matern(nu=2.0), "Bessel")],
+    ids=["exp_sine_squared", "matern_nu_2"],
+)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_gaussian_process_refusals(kernel: Any, match: str) -> None:
+    X, y = datasets.diabetes()
+    est = GaussianProcessRegressor(kernel, optimizer=None).fit(X.iloc[:50], y[:50])
+    with pytest.raises(skl2sql.UnsupportedEstimatorError, match=match):
+        skl2sql.compile(est, table="t")

@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
+    gaussian_process,  # GaussianProcessRegressor (predictive mean)
     imputers,  # SimpleImputer, MissingIndicator
     kernel_ridge,  # KernelRidge
     kernels,  # kernel values shared by svm and kernel_ridge
