@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import is_clusterer, is_outlier_detector
 
 __all__ = [
     "BASELINE_COLUMNS",
@@ -85,7 +86,7 @@ class Baseline:
     categorical: list[str]
     prediction_numeric: list[str]
     prediction_categorical: list[str]
-    task: str  # "binary", "multiclass", "regression" or "other"
+    task: str  # "binary", "multiclass", "regression", "clustering", "outlier_detection" or "other"
     classes: dict[str, str] = field(default_factory=dict)  # probability column -> class label text
     positive_class: str | None = None
     label_column: str | None = None
@@ -271,6 +272,16 @@ def profile_training_data(
                 pred_numeric.append(col)
         rows += categorical_profile(list(estimator.predict(X)), "prediction", "prediction")
         pred_categorical.append("prediction")
+    elif is_clusterer(estimator) or is_outlier_detector(estimator):
+        # a cluster index or an inlier flag is a category: its drift is a shift between them
+        task = "clustering" if is_clusterer(estimator) else "outlier_detection"
+        rows += categorical_profile(list(estimator.predict(X)), "prediction", "prediction")
+        pred_categorical.append("prediction")
+        for col in ("decision_function", "score_samples"):
+            if col in outputs and hasattr(estimator, col):
+                values = np.asarray(getattr(estimator, col)(X), dtype=np.float64).ravel()
+                rows += numeric_profile(values, col, "prediction", bins)
+                pred_numeric.append(col)
     elif "prediction" in outputs and hasattr(estimator, "predict"):
         task = "regression"
         rows += numeric_profile(np.asarray(estimator.predict(X), dtype=np.float64).ravel(), "prediction", "prediction", bins)
