@@ -56,7 +56,7 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "svr_rbf": lambda: _fit(SVR(C=50.0, epsilon=30.0), "diabetes"),
     "nusvr_poly": lambda: _fit(NuSVR(kernel="poly", degree=2, C=10.0), "diabetes"),
     "svr_linear": lambda: _fit(SVR(kernel="linear", C=5.0), "diabetes"),
-    "one_class_rbf": lambda: _fit(OneClassSVM(nu=0.1, gamma="auto"), "breast_cancer", unsupervised=True),
+    "one_class_rbf": lambda: _fit(OneClassSVM(nu=0.1, gamma="auto"), "wine", unsupervised=True),
     "one_class_sigmoid": lambda: _fit(OneClassSVM(kernel="sigmoid", nu=0.2, gamma=0.01), "wine", unsupervised=True),
     "calibrated_svc_multiclass": lambda: _fit(CalibratedClassifierCV(SVC(), ensemble=False), "wine"),
     "svc_mixed_nulls": lambda: _mixed(SVC(), "multi"),

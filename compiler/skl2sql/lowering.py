@@ -26,7 +26,7 @@ from .dialects import DialectPolicy
 from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
 from .pipeline_breaks import break_pipelines
 from .program import Program, Stage
-from .stage_merge import fit_stage_limit
+from .stage_merge import LEVEL_ABOVE, fit_stage_limit, level_stages
 
 __all__ = [
     "plan",
@@ -486,6 +486,8 @@ def build_select(
     """The whole model as one SELECT over ``table``: keep columns, then outputs."""
     program = for_dialect(program, policy)
     stages, outputs = plan(program)
+    if len(stages) > LEVEL_ABOVE:
+        stages = level_stages(stages)
     if policy.max_with_elements is not None:
         stages = fit_stage_limit(stages, outputs, policy.max_with_elements)
     materialized: set[int] = set()

@@ -23,7 +23,15 @@ from collections.abc import Sequence
 from . import ir
 from .program import Stage
 
-__all__ = ["fit_stage_limit", "level_stages"]
+__all__ = ["fit_stage_limit", "level_stages", "LEVEL_ABOVE"]
+
+#: Every dialect regroups its stages by dependency depth (:func:`level_stages`) beyond this many.
+#: Why: engines plan each CTE as a nested subquery, and hundreds of them cost more than the
+#: query: 100 bagged trees (207 stages) took 8.9 s to plan on PostgreSQL and 13 s on DuckDB,
+#: 0.1 s and 0.4 s regrouped (3 levels), and ran 4-8x faster. Tree ensembles stay below it
+#: (their running sums are one chain of ~25-tree stages, which levelling would not shorten), so
+#: their measured layouts are untouched.
+LEVEL_ABOVE = 64
 
 
 def _readers(stages: Sequence[Stage], outputs: Sequence[tuple[str, ir.Expr]]) -> tuple[Counter[str], dict[str, set[int]]]:
