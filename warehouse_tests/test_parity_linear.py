@@ -43,7 +43,7 @@ from sklearn.linear_model import (
     TheilSenRegressor,
     TweedieRegressor,
 )
-from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
+from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC, LinearSVR
@@ -84,6 +84,20 @@ def _fit_mixed(est: Any, target: str = "reg") -> tuple[Any, pd.DataFrame]:
     ``binary`` or ``multi`` (three string classes)."""
     X, y, score = datasets.mixed_numeric_target(target)
     return make_pipeline(StandardScaler(), est).fit(X, y), score
+
+
+def _categorical_nb() -> tuple[Any, pd.DataFrame]:
+    """Integer codes; scored with codes sklearn truncates (1.5, 0.999, -0.0) and codes it refuses
+    (negative, unseen, NULL), which must come back NULL."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.integers(0, 4, 300), "b": rng.integers(0, 3, 300), "c": rng.integers(0, 6, 300)}).astype(float)
+    y = np.where(X["a"] + X["b"] + rng.normal(0, 1, 300) > 3, "yes", "no")
+    est = CategoricalNB(alpha=0.5).fit(X, y)
+    odd = pd.DataFrame(
+        [[1.5, 0, 0], [0.999, 2, 5], [-0.0, 1, 1], [3.99, 2.5, 5.5], [4, 0, 0], [-1, 0, 0], [1, 0, 6], [np.nan, 0, 0]],
+        columns=X.columns,
+    )
+    return est, pd.concat([X.iloc[::3], odd], ignore_index=True)
 
 
 def _labels(data: str, kind: str) -> Case:
@@ -179,6 +193,7 @@ CASES: dict[str, Case] = {
     "complement_nb_binary": lambda: _fit(ComplementNB(), "breast_cancer"),
     "bernoulli_nb_binarize": lambda: _fit(BernoulliNB(binarize=0.0), "breast_cancer", scale=True),
     "bernoulli_nb_mixed": lambda: _fit_mixed(BernoulliNB(binarize=0.0), "multi"),
+    "categorical_nb_codes": _categorical_nb,
     # QuadraticDiscriminantAnalysis (a quadratic form per class, normalised as predict_log_proba)
     "qda_binary": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.01), "breast_cancer"),
     "qda_multiclass_reg": lambda: _fit(QuadraticDiscriminantAnalysis(reg_param=0.1), "wine"),

@@ -13,6 +13,10 @@ otherwise, a few ulps apart. A NULL feature gives NULL outputs (sklearn refuses 
 - ComplementNB: ``x @ feature_log_prob_.T`` (plus ``class_log_prior_`` with one class).
 - BernoulliNB: ``x`` binarized (``x > binarize``: 1, else 0; as it is with ``binarize=None``),
   then ``x @ (flp - neg).T + (class_log_prior_ + sum(neg))`` with ``neg = log(1 - exp(flp))``.
+- CategoricalNB: per feature the log probability of the row's category (the column read as an
+  integer code as sklearn reads it, truncating: ``1.5`` is ``1``), summed in feature order, plus
+  ``class_log_prior_``. A code sklearn refuses (negative, or beyond the fitted categories) gives
+  NULL outputs.
 """
 
 from __future__ import annotations
@@ -21,14 +25,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.naive_bayes import BernoulliNB, ComplementNB, GaussianNB, MultinomialNB
+from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, greatest, lit, mul, safe_exp, sub, total
+from ..ir import And, Arith, Case, Compare, Expr, Func, argmax, div, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 
-__all__ = ["assemble_gaussian_nb", "assemble_discrete_nb"]
+__all__ = ["assemble_gaussian_nb", "assemble_discrete_nb", "assemble_categorical_nb"]
 
 
 def _from_jll(jll: Sequence[Expr], est: Any, ctx: Context) -> Prediction:
@@ -87,4 +91,24 @@ def assemble_discrete_nb(est: Any, features: list[Feature], ctx: Context) -> Pre
         jll = [total(_dot(xs, flp[k])) for k in range(len(flp))]
     else:
         jll = [total([*_dot(xs, flp[k]), lit(float(prior[k]))]) for k in range(len(flp))]
+    return _from_jll(jll, est, ctx)
+
+
+def _category_is(x: Expr, c: int) -> Expr:
+    """sklearn reads the column as ``int`` (truncation): code ``c`` is ``c <= x < c + 1``."""
+    return And((Compare(">=", x, lit(float(c))), Compare("<", x, lit(float(c + 1)))))
+
+
+@register(CategoricalNB)
+def assemble_categorical_nb(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    tables = [np.asarray(t, dtype=np.float64) for t in est.feature_log_prob_]  # per feature: (classes, categories)
+    prior = np.asarray(est.class_log_prior_, dtype=np.float64)
+    xs = _inputs(est, features, ctx, len(tables))
+    jll: list[Expr] = []
+    for k in range(len(prior)):
+        terms: list[Expr] = [
+            Case(tuple((_category_is(x, c), lit(float(v))) for c, v in enumerate(table[k])), None)
+            for x, table in zip(xs, tables, strict=True)
+        ]
+        jll.append(total([*terms, lit(float(prior[k]))]))
     return _from_jll(jll, est, ctx)
