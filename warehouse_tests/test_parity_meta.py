@@ -25,7 +25,7 @@ from sklearn.linear_model import (
     SGDClassifier,
 )
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScaler, StandardScaler
 from sklearn.svm import LinearSVC
@@ -168,6 +168,11 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
                           final_estimator=Ridge(alpha=0.5), cv=3),
         "diabetes",
     ),
+    # OneVsOne: per-pair winners and confidences through _ovr_decision_function
+    "ovo_logreg_labels": lambda: _fit(OneVsOneClassifier(_logreg()), "iris_named_labels"),
+    "ovo_linear_svc": lambda: _fit(OneVsOneClassifier(_scaled(LinearSVC())), "wine"),
+    "ovo_tree_binary": lambda: _fit(OneVsOneClassifier(DecisionTreeClassifier(max_depth=3, random_state=0)), "breast_cancer"),
+    "ovo_mixed_nulls": lambda: _fit_mixed(OneVsOneClassifier(_logreg()), "multi"),
     # Threshold classifiers: the inner estimator's score against a fixed or tuned threshold
     # ("precision" tunes it near 1 and "recall" near 0, far from the default 0.5, so a wrong
     # threshold changes many labels)

@@ -28,6 +28,7 @@ from . import (  # noqa: F401
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
     naive_bayes,  # GaussianNB, MultinomialNB, ComplementNB, BernoulliNB
     neural_network,  # MLPClassifier, MLPRegressor
+    one_vs_one,  # OneVsOneClassifier (and the pairwise helpers of the SVMs)
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler

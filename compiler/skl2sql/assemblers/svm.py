@@ -35,9 +35,10 @@ import numpy as np
 from sklearn.svm import SVC, SVR, NuSVC, NuSVR, OneClassSVM
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, lit, mul, sub, total
+from ..ir import Arith, Case, Compare, Expr, argmax, lit, mul, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .kernels import kernel_values
+from .one_vs_one import count_wins, ovr_decision_function, pairs
 from .registry import register
 
 __all__ = ["assemble_svc", "assemble_svr", "assemble_one_class_svm"]
@@ -87,53 +88,21 @@ def _pair_decisions(est: Any, kernel: list[Expr], ctx: Context) -> list[Expr]:
     n_support = [int(n) for n in est.n_support_]
     start = np.concatenate([[0], np.cumsum(n_support)]).astype(int)
     decs: list[Expr] = []
-    for p, (i, j) in enumerate(_pairs(len(n_support))):
+    for p, (i, j) in enumerate(pairs(len(n_support))):
         terms = [mul(lit(float(coef[j - 1, s])), kernel[s]) for s in range(start[i], start[i + 1])]
         terms += [mul(lit(float(coef[i, s])), kernel[s]) for s in range(start[j], start[j + 1])]
         decs.append(sub(total(terms), lit(float(rho[p]))))
     return ctx.materialize(decs, "dec")
 
 
-def _indicator(yes: Expr, no: Expr) -> Expr:
-    """1.0 where ``yes``, 0.0 where ``no``, NULL where neither (a NULL decision): a vote count
-    over a NULL row must be NULL, not 0."""
-    return Case(((yes, lit(1.0)), (no, lit(0.0))), None)
-
-
-def _pairs(k: int) -> list[tuple[int, int]]:
-    """The pairs ``i < j`` of classes, in libsvm's (and sklearn's) order."""
-    return [(i, j) for i in range(k) for j in range(i + 1, k)]
-
-
-def _votes(decs: list[Expr], k: int, on_zero: int) -> list[Expr]:
-    """Per class, the number of pairs it wins: class ``i`` where ``dec > 0``, class ``j`` where
-    ``dec < 0``, and at ``dec == 0`` the pair's ``on_zero``-th class (libsvm: ``j``, 1; sklearn's
-    ``_ovr_decision_function``: ``i``, 0)."""
-    votes: list[list[Expr]] = [[] for _ in range(k)]
-    for d, (i, j) in zip(decs, _pairs(k), strict=True):
-        i_wins = Compare(">=", d, lit(0.0)) if on_zero == 0 else Compare(">", d, lit(0.0))
-        j_wins = Compare("<", d, lit(0.0)) if on_zero == 0 else Compare("<=", d, lit(0.0))
-        votes[i].append(_indicator(i_wins, j_wins))
-        votes[j].append(_indicator(j_wins, i_wins))
-    return [total(v) for v in votes]
-
-
-def _ovr_decision(decs: list[Expr], k: int, ctx: Context) -> list[Expr]:
-    """sklearn's ``_ovr_decision_function(dec < 0, -dec, k)``: per class the votes plus ``c / (3
-    * (|c| + 1))`` of the confidences ``c`` summed in pair order (``c_i -= -dec``, ``c_j +=
-    -dec``)."""
-    conf: list[list[Expr]] = [[] for _ in range(k)]
-    for d, (i, j) in zip(decs, _pairs(k), strict=True):
-        conf[i].append(d)
-        conf[j].append(mul(lit(-1.0), d))
-    sums = ctx.materialize([total(c) for c in conf], "conf")
-    return ctx.materialize(
-        [
-            Arith("+", v, div(s, mul(lit(3.0), Arith("+", Func("abs", (s,)), lit(1.0)))))
-            for v, s in zip(_votes(decs, k, on_zero=0), sums, strict=True)
-        ],
-        "ovr",
-    )
+def _outcomes(decs: list[Expr], on_zero: int) -> list[tuple[Expr, Expr]]:
+    """(class ``i`` wins, class ``j`` wins) per pair: ``dec > 0`` for ``i``, ``dec < 0`` for
+    ``j``, and at ``dec == 0`` the pair's ``on_zero``-th class (libsvm's vote: ``j``, 1; sklearn's
+    ``_ovr_decision_function(dec < 0, ...)``: ``i``, 0)."""
+    zero = lit(0.0)
+    if on_zero == 0:
+        return [(Compare(">=", d, zero), Compare("<", d, zero)) for d in decs]
+    return [(Compare(">", d, zero), Compare("<=", d, zero)) for d in decs]
 
 
 @register(SVC, NuSVC)
@@ -158,7 +127,8 @@ def assemble_svc(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         d = decs[0]
         label: Expr = Case(((Compare(">", d, lit(0.0)), labels[0]), (Compare("<=", d, lit(0.0)), labels[1])), None)
         return Prediction("classifier", label, tuple(classes), decision=(mul(lit(-1.0), d),))
-    ovr = _ovr_decision(decs, k, ctx)
+    # sklearn: _ovr_decision_function(dec < 0, -dec, k): c_i -= -dec, c_j += -dec
+    ovr = ovr_decision_function(_outcomes(decs, on_zero=0), [(d, mul(lit(-1.0), d)) for d in decs], k, ctx)
     # libsvm's predict: the first class with the most votes (``break_ties``: the largest ovr value)
-    label = argmax(ovr if est.break_ties else ctx.materialize(_votes(decs, k, on_zero=1), "votes"), labels)
+    label = argmax(ovr if est.break_ties else ctx.materialize(count_wins(_outcomes(decs, on_zero=1), k), "votes"), labels)
     return Prediction("classifier", label, tuple(classes), decision=tuple(ovr))
