@@ -27,6 +27,7 @@ from sklearn.ensemble import (
     IsolationForest,
     RandomForestClassifier,
     RandomForestRegressor,
+    RandomTreesEmbedding,
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -271,6 +272,15 @@ CASES: dict[str, Case] = {
     "bagging_clf_100_trees": lambda: _fit_small(
         BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=100, max_features=0.5, random_state=0),
         "breast_cancer",
+    ),
+    # RandomTreesEmbedding: one 1.0/0.0 column per leaf, alone and in front of a linear model
+    "random_trees_embedding_nan_trained": lambda: _fit(
+        RandomTreesEmbedding(n_estimators=4, max_depth=3, random_state=0), "wine", True
+    ),
+    "random_trees_embedding_logreg": lambda: _fit(
+        make_pipeline(RandomTreesEmbedding(n_estimators=8, max_depth=3, random_state=0), LogisticRegression(max_iter=3000)),
+        "breast_cancer",
+        edges=False,
     ),
     "pipeline_scaler_rf": lambda: _fit(
         make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=8, max_depth=4, random_state=0)),

@@ -32,6 +32,7 @@ from sklearn.ensemble import (
     ExtraTreesRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
+    RandomTreesEmbedding,
 )
 from sklearn.tree import (
     DecisionTreeClassifier,
@@ -41,7 +42,7 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
+from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
 from ..program import Context, Feature, Prediction, label_literal
 from .registry import register
 from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
@@ -318,3 +319,25 @@ def assemble_forest_regressor(est: Any, features: list[Feature], ctx: Context) -
     s = running_sum(per_tree, ctx)[0]
     pred = Prediction("regressor", div(s, lit(float(len(est.estimators_)))))
     return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
+
+
+@register(RandomTreesEmbedding)
+def assemble_random_trees_embedding(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``one_hot_encoder_.transform(apply(X))``: per tree the leaf a row reaches (its node id,
+    routed as the forests route), then one 1.0/0.0 column per leaf in the encoder's category order,
+    named as ``get_feature_names_out``. Every leaf was reached by a training row, so the encoder
+    knows them all."""
+    xs = tree_inputs(features, ctx)
+    leaf_ids = []
+    for t in est.estimators_:
+        tree = t.tree_
+        leaf_ids.append(tree_case(tree.children_left, tree.children_right, tree_splits(tree, xs), lambda n: lit(int(n))))
+    leaves = ctx.materialize(leaf_ids, "leaf", pin=True)
+    values: list[Expr] = []
+    for leaf, cats in zip(leaves, est.one_hot_encoder_.categories_, strict=True):
+        values += [Case(((Compare("=", leaf, lit(int(c))), lit(1.0)),), lit(0.0)) for c in cats]
+    # NULL is routed as the trees learnt (the forest takes NaN); a value beyond float32's range,
+    # which sklearn refuses, makes every column NULL
+    guarded = ctx.guard(float32_guard(xs, allow_null=True), values)
+    names = [str(n) for n in est.get_feature_names_out()]
+    return [Feature(v, n) for v, n in zip(guarded, names, strict=True)]
