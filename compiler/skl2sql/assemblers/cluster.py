@@ -22,6 +22,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from ..errors import UnsupportedEstimatorError
 from ..ir import argmax, lit, mul, sub, total
 from ..program import Context, Feature, Prediction
+from .prep_common import fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_kmeans"]
@@ -34,9 +35,7 @@ def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Predicti
         raise UnsupportedEstimatorError(
             f"{type(est).__name__} fitted on {centers.dtype} data predicts in {centers.dtype}; refit it on float64 data"
         )
-    if centers.shape[1] != len(features):
-        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {centers.shape[1]} features, got {len(features)}")
-    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    xs = fitted_inputs(est, features, ctx, centers.shape[1])
     squared_norms = np.einsum("ij,ij->i", centers, centers)
     scores = [
         sub(lit(float(sq)), mul(lit(2.0), total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])))

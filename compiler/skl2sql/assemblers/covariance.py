@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from sklearn.covariance import EllipticEnvelope
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Case, Compare, Func, lit, mul, sub, total
 from ..program import Context, Feature, Prediction
+from .prep_common import fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_elliptic_envelope"]
@@ -28,9 +28,8 @@ __all__ = ["assemble_elliptic_envelope"]
 def assemble_elliptic_envelope(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     location = np.asarray(est.location_, dtype=np.float64)
     precision = np.asarray(est.get_precision(), dtype=np.float64)
-    if len(location) != len(features):
-        raise UnsupportedEstimatorError(f"EllipticEnvelope was fitted on {len(location)} features, got {len(features)}")
-    gaps = ctx.materialize([sub(ctx.number(f.expr), lit(float(m))) for f, m in zip(features, location, strict=True)], "gap")
+    xs = fitted_inputs(est, features, ctx, len(location), "raw")
+    gaps = ctx.materialize([sub(x, lit(float(m))) for x, m in zip(xs, location, strict=True)], "gap")
     weighted = ctx.materialize(
         [total([mul(g, lit(float(w))) for g, w in zip(gaps, row, strict=True)]) for row in precision], "vi"
     )

@@ -26,10 +26,9 @@ from scipy import linalg
 from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import Expr, div, lit, mul, sub, total
 from ..program import Context, Feature
-from .prep_common import guard_row
+from .prep_common import dense, fitted_inputs, guard_row
 from .registry import register
 
 __all__ = ["assemble_pca", "assemble_truncated_svd", "assemble_fast_ica", "assemble_factor_analysis", "assemble_random_projection"]
@@ -72,10 +71,6 @@ def assemble_truncated_svd(est: Any, features: list[Feature], ctx: Context) -> l
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
 
 
-def _dense(matrix: Any) -> np.ndarray:
-    return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix, dtype=np.float64)
-
-
 def _products(xs: list[Expr], matrix: np.ndarray, ctx: Context) -> list[Expr]:
     """``xs @ matrix`` column by column, left to right, zero weights left out. A left-out input
     no longer makes its row NULL by itself, so where any is left out every output is guarded by
@@ -86,17 +81,16 @@ def _products(xs: list[Expr], matrix: np.ndarray, ctx: Context) -> list[Expr]:
 
 
 def _inputs(est: Any, features: list[Feature], ctx: Context, n: int, mean: np.ndarray | None = None) -> list[Expr]:
-    if n != len(features):
-        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {n} features, got {len(features)}")
-    xs = [ctx.number(f.expr) for f in features]
-    if mean is not None:
-        xs = [sub(x, lit(float(m))) for x, m in zip(xs, mean, strict=True)]
-    return ctx.materialize(xs, "x")
+    """The checked inputs, centred on ``mean`` when given (one stage)."""
+    if mean is None:
+        return fitted_inputs(est, features, ctx, n)
+    xs = fitted_inputs(est, features, ctx, n, "raw")
+    return ctx.materialize([sub(x, lit(float(m))) for x, m in zip(xs, mean, strict=True)], "x")
 
 
 @register(FastICA)
 def assemble_fast_ica(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
-    components = _dense(est.components_)
+    components = dense(est.components_)
     xs = _inputs(est, features, ctx, components.shape[1], np.asarray(est.mean_, dtype=np.float64) if est.whiten else None)
     values = _products(xs, components.T, ctx)
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
@@ -104,7 +98,7 @@ def assemble_fast_ica(est: Any, features: list[Feature], ctx: Context) -> list[F
 
 @register(FactorAnalysis)
 def assemble_factor_analysis(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
-    components = _dense(est.components_)
+    components = dense(est.components_)
     wpsi = components / np.asarray(est.noise_variance_, dtype=np.float64)
     cov_z = linalg.inv(np.eye(len(components)) + np.dot(wpsi, components.T))
     xs = _inputs(est, features, ctx, components.shape[1], np.asarray(est.mean_, dtype=np.float64))
@@ -115,7 +109,7 @@ def assemble_factor_analysis(est: Any, features: list[Feature], ctx: Context) ->
 
 @register(GaussianRandomProjection, SparseRandomProjection)
 def assemble_random_projection(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
-    components = _dense(est.components_)
+    components = dense(est.components_)
     xs = _inputs(est, features, ctx, components.shape[1])
     values = _products(xs, components.T, ctx)
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]

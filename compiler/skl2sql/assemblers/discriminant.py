@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Expr, Func, argmax, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_qda"]
@@ -40,11 +40,7 @@ def _norm2(xs: list[Expr], mean: np.ndarray, weights: np.ndarray, ctx: Context) 
 @register(QuadraticDiscriminantAnalysis)
 def assemble_qda(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     classes = list(est.classes_)
-    if len(features) != est.means_.shape[1]:
-        raise UnsupportedEstimatorError(
-            f"QuadraticDiscriminantAnalysis was fitted on {est.means_.shape[1]} features, got {len(features)}"
-        )
-    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    xs = fitted_inputs(est, features, ctx, est.means_.shape[1])
     scores: list[Expr] = []
     for k in range(len(classes)):
         rotation = np.asarray(est.rotations_[k], dtype=np.float64)

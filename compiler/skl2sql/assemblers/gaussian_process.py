@@ -34,6 +34,7 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Expr, Func, add, div, lit, mul, safe_exp, total
 from ..program import Context, Feature, Prediction
 from .kernels import squared_gap
+from .prep_common import fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_gaussian_process_regressor"]
@@ -99,14 +100,13 @@ class _Evaluator:
     def _matern(self, k: Any) -> list[Expr]:
         nu = float(k.nu)
         scale = self._length_scale(k)
+        if nu not in (0.5, 1.5, 2.5, math.inf):
+            raise UnsupportedEstimatorError(f"Matern kernel with nu={nu} needs Bessel functions: only 0.5, 1.5, 2.5, inf")
         d2 = self._squared_distances(self._scaled_inputs(scale), self.train / scale)
+        d = self.ctx.materialize([Func("sqrt", (e,)) for e in d2], "dist")
         if nu == math.inf:
             # sklearn: exp(-dists ** 2 / 2) with dists = sqrt(d2); the square of the root is d2 within an ulp
-            d = self.ctx.materialize([Func("sqrt", (e,)) for e in d2], "dist")
             return [safe_exp(div(mul(lit(-1.0), Arith("*", v, v)), lit(2.0))) for v in d]
-        if nu not in (0.5, 1.5, 2.5):
-            raise UnsupportedEstimatorError(f"Matern kernel with nu={nu} needs Bessel functions: only 0.5, 1.5, 2.5, inf")
-        d = self.ctx.materialize([Func("sqrt", (e,)) for e in d2], "dist")
         if nu == 0.5:
             return [safe_exp(mul(lit(-1.0), v)) for v in d]
         factor = math.sqrt(3.0) if nu == 1.5 else math.sqrt(5.0)
@@ -129,9 +129,7 @@ def assemble_gaussian_process_regressor(est: Any, features: list[Feature], ctx: 
     if not isinstance(train, np.ndarray) or train.dtype.kind not in "fiu":
         raise UnsupportedEstimatorError("GaussianProcessRegressor fitted on non-numeric data is not supported")
     train = np.asarray(train, dtype=np.float64)
-    if train.shape[1] != len(features):
-        raise UnsupportedEstimatorError(f"GaussianProcessRegressor was fitted on {train.shape[1]} features, got {len(features)}")
-    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    xs = fitted_inputs(est, features, ctx, train.shape[1])
     values = ctx.materialize(_Evaluator(xs, train, ctx).values(est.kernel_), "k", pin=True)
     mean = total([mul(v, lit(float(a))) for v, a in zip(values, alpha.reshape(-1), strict=True)])
     std = float(np.asarray(est._y_train_std).reshape(-1)[0])

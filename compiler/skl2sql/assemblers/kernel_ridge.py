@@ -23,6 +23,7 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import lit, mul, total
 from ..program import Context, Feature, Prediction
 from .kernels import kernel_values
+from .prep_common import dense, fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_kernel_ridge"]
@@ -40,14 +41,11 @@ def assemble_kernel_ridge(est: Any, features: list[Feature], ctx: Context) -> Pr
     coef = np.asarray(est.dual_coef_, dtype=np.float64)
     if coef.ndim == 2 and coef.shape[1] != 1:
         raise UnsupportedEstimatorError(f"KernelRidge with {coef.shape[1]} targets is not supported: single-output only")
-    fit = est.X_fit_
-    fit = np.asarray(fit.toarray() if hasattr(fit, "toarray") else fit, dtype=np.float64)
-    if fit.shape[1] != len(features):
-        raise UnsupportedEstimatorError(f"KernelRidge was fitted on {fit.shape[1]} features, got {len(features)}")
+    fit = dense(est.X_fit_)
     name = _NAMES[kernel]
     params = dict(est.kernel_params or {})
     gamma = est.gamma if est.gamma is not None else params.get("gamma", 1.0 / fit.shape[1])
-    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    xs = fitted_inputs(est, features, ctx, fit.shape[1])
     values = kernel_values(
         xs, fit, name, ctx, gamma=float(gamma), coef0=float(est.coef0), degree=float(est.degree), power="pow"
     )

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import And, Arith, Case, Compare, Expr, Func, argmax, div, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_gaussian_nb", "assemble_discrete_nb", "assemble_categorical_nb"]
@@ -45,18 +45,12 @@ def _from_jll(jll: Sequence[Expr], est: Any, ctx: Context) -> Prediction:
     return Prediction("classifier", argmax(jll, labels), tuple(classes), tuple(proba))
 
 
-def _inputs(est: Any, features: list[Feature], ctx: Context, n: int) -> list[Expr]:
-    if n != len(features):
-        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {n} features, got {len(features)}")
-    return ctx.materialize([ctx.number(f.expr) for f in features], "x")
-
-
 @register(GaussianNB)
 def assemble_gaussian_nb(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     theta = np.asarray(est.theta_, dtype=np.float64)
     var = np.asarray(est.var_, dtype=np.float64)
     prior = np.asarray(est.class_prior_, dtype=np.float64)
-    xs = _inputs(est, features, ctx, theta.shape[1])
+    xs = fitted_inputs(est, features, ctx, theta.shape[1])
     jll: list[Expr] = []
     for k in range(len(prior)):
         const = -0.5 * np.sum(np.log(2.0 * np.pi * var[k, :]))
@@ -77,7 +71,7 @@ def _dot(xs: Sequence[Expr], weights: np.ndarray) -> list[Expr]:
 def assemble_discrete_nb(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     flp = np.asarray(est.feature_log_prob_, dtype=np.float64)
     prior = np.asarray(est.class_log_prior_, dtype=np.float64)
-    xs = _inputs(est, features, ctx, flp.shape[1])
+    xs = fitted_inputs(est, features, ctx, flp.shape[1])
     if isinstance(est, BernoulliNB):
         if est.binarize is not None:
             t = lit(float(est.binarize))
@@ -103,7 +97,7 @@ def _category_is(x: Expr, c: int) -> Expr:
 def assemble_categorical_nb(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     tables = [np.asarray(t, dtype=np.float64) for t in est.feature_log_prob_]  # per feature: (classes, categories)
     prior = np.asarray(est.class_log_prior_, dtype=np.float64)
-    xs = _inputs(est, features, ctx, len(tables))
+    xs = fitted_inputs(est, features, ctx, len(tables))
     jll: list[Expr] = []
     for k in range(len(prior)):
         terms: list[Expr] = [

@@ -7,6 +7,8 @@
   small ``y``; Kahan's tricks ``(u - 1) * y / ln(u)`` with ``u = exp(y)`` and
   ``ln(u) * x / (u - 1)`` with ``u = 1 + x`` are accurate to a few ulps using only exp/ln, so
   PowerTransformer and FunctionTransformer(np.log1p / np.expm1) stay within 1e-15 relative.
+- ``fitted_inputs`` / ``dense``: the checked, cast-once input columns of an estimator fitted on a
+  matrix (kernels, projections, centres...), and that matrix as a dense float64 array.
 - ``interp``: ``numpy.interp`` exactly (interval choice on repeated knots, the slope formula and
   the anchor point), written as one flat CASE.
 """
@@ -14,13 +16,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from ..errors import UnsupportedEstimatorError
 from ..ir import And, Arith, ArrayForm, Case, Compare, Expr, Func, IsNull, Lookup, Not, add, case, div, lit, mul, sub
-from ..program import Context
+from ..program import Context, Feature
 
 __all__ = [
+    "fitted_inputs",
+    "dense",
     "all_present",
     "guard_row",
     "expm1",
@@ -34,6 +40,19 @@ __all__ = [
 #: Largest argument for which ``exp`` is finite in double precision (``log(DBL_MAX)``); above it
 #: NumPy returns inf, which SQL cannot represent, so the output is NULL.
 EXP_MAX = 709.782712893384
+
+
+def fitted_inputs(est: Any, features: Sequence[Feature], ctx: Context, n: int, hint: str = "x") -> list[Expr]:
+    """The inputs of ``est`` (fitted on ``n`` columns) as numbers, each cast once in a stage; a
+    typed error naming the estimator when the count differs."""
+    if n != len(features):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {n} features, got {len(features)}")
+    return ctx.materialize([ctx.number(f.expr) for f in features], hint)
+
+
+def dense(matrix: Any) -> np.ndarray:
+    """A fitted matrix (dense, or a SciPy sparse one) as a dense float64 array."""
+    return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix, dtype=np.float64)
 
 
 def all_present(exprs: Sequence[Expr]) -> Expr:

@@ -39,6 +39,7 @@ from ..ir import Arith, Case, Compare, Expr, argmax, lit, mul, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .kernels import kernel_values
 from .one_vs_one import count_wins, ovr_decision_function, pairs
+from .prep_common import dense, fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_svc", "assemble_svr", "assemble_one_class_svm"]
@@ -51,11 +52,8 @@ def _kernel_values(est: Any, features: list[Feature], ctx: Context) -> list[Expr
         raise UnsupportedEstimatorError(
             f"{type(est).__name__} with kernel={kernel!r} is not supported: linear, poly, rbf and sigmoid are"
         )
-    sv = est.support_vectors_
-    sv = np.asarray(sv.toarray() if hasattr(sv, "toarray") else sv, dtype=np.float64)
-    if sv.shape[1] != len(features):
-        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {sv.shape[1]} features, got {len(features)}")
-    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    sv = dense(est.support_vectors_)
+    xs = fitted_inputs(est, features, ctx, sv.shape[1])
     return kernel_values(
         xs, sv, kernel, ctx, gamma=float(est._gamma), coef0=float(est.coef0), degree=int(est.degree), power="powi"
     )
