@@ -128,6 +128,21 @@ def _svc() -> tuple[Any, pd.DataFrame]:
     return SVC(C=0.5).fit(X, y), X
 
 
+def _rbf_sampler() -> tuple[Any, pd.DataFrame]:
+    from sklearn.kernel_approximation import RBFSampler
+
+    X, y = datasets.iris()
+    steps = [StandardScaler(), RBFSampler(n_components=6, random_state=0), LogisticRegression(max_iter=1000)]
+    return make_pipeline(*steps).fit(X, y), X
+
+
+def _gaussian_mixture() -> tuple[Any, pd.DataFrame]:
+    from sklearn.mixture import GaussianMixture
+
+    X, _ = datasets.iris()
+    return GaussianMixture(n_components=3, covariance_type="diag", random_state=0).fit(X), X
+
+
 CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = {
     "linreg": ({"LinearRegression"}, _linreg),
     "logreg_binary_scaled": ({"Pipeline", "StandardScaler", "LogisticRegression"}, _logreg_binary),
@@ -141,6 +156,8 @@ CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = 
     "lightgbm": ({"LGBMClassifier"}, _lightgbm),
     "xgboost": ({"XGBClassifier"}, _xgboost),
     "svc_rbf": ({"SVC"}, _svc),
+    "rbf_sampler_cos": ({"Pipeline", "StandardScaler", "RBFSampler", "LogisticRegression"}, _rbf_sampler),
+    "gaussian_mixture": ({"GaussianMixture"}, _gaussian_mixture),
 }
 
 

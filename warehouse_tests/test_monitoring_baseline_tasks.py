@@ -41,3 +41,16 @@ def test_outlier_detector_flag_and_scores() -> None:
     means = {r.feature: r.value for r in base.rows if r.role == "prediction" and r.stat == "mean"}
     assert np.isclose(means["score_samples"], est.score_samples(X).mean(), rtol=0, atol=1e-12)
     assert set(_shares(base, "prediction")) == {"1", "-1"}
+
+
+def test_gaussian_mixture_component_is_categorical() -> None:
+    """A Gaussian mixture is a density estimator whose ``predict`` is a component index: profiled
+    as clustering, with its log-likelihood as a number (not as a regression prediction)."""
+    from sklearn.mixture import GaussianMixture
+
+    X, _ = datasets.iris()
+    est = make_pipeline(StandardScaler(), GaussianMixture(n_components=3, random_state=0)).fit(X)
+    base = profile_training_data(X, skl2sql.compile(est, table="t"), est, ignore=())
+    assert base.task == "clustering"
+    assert base.prediction_categorical == ["prediction"] and base.prediction_numeric == ["score_samples"]
+    assert set(_shares(base, "prediction")) == {"0", "1", "2"}

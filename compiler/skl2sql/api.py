@@ -3,7 +3,8 @@
 Output contract (stable; the dbt package and users build on it): one SELECT over the input table
 whose columns are the ``keep`` columns, then ``prediction``, then for classifiers one
 ``probability_<class>`` column per class in ``classes_`` order (or ``decision_function`` /
-``decision_function_<class>`` for classifiers without ``predict_proba``), then any extra outputs.
+``decision_function_<class>`` for classifiers without ``predict_proba``; Gaussian mixtures: one
+``probability_<k>`` per component), then any extra outputs.
 Transformers (preprocessing pipelines) output one column per output feature.
 """
 
@@ -161,7 +162,7 @@ def resolve_features(estimator: Any, features: Sequence[str] | None) -> list[str
 def _prediction_outputs(p: Prediction) -> tuple[list[tuple[str, Expr]], dict[str, Any]]:
     outs: list[tuple[str, Expr]] = [("prediction", p.value)]
     classes: dict[str, Any] = {}
-    if p.kind == "classifier" and p.classes is not None:
+    if p.kind in ("classifier", "cluster") and p.classes is not None:
         suffixes = class_suffixes(p.classes)
         if p.proba is not None:
             for s, c, e in zip(suffixes, p.classes, p.proba, strict=True):

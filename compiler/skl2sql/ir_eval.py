@@ -239,6 +239,8 @@ def _func(name: str, args: list[np.ndarray]) -> np.ndarray:
             return np.ceil(x)
         if name == "power":
             return np.power(x, args[1])
+        if name == "cos":
+            return np.cos(x)
     raise ValueError(f"unknown function {name}")
 
 

@@ -380,6 +380,8 @@ class _Lowerer:
             return exp.Ceil(this=x)
         if e.name == "power":
             return exp.Pow(this=x, expression=args[1])
+        if e.name == "cos":
+            return exp.Cos(this=x)
         raise TypeError(f"unknown IR function {e.name}")
 
     def boolean(self, cls: type[exp.Connector], items: Sequence[ir.Expr]) -> exp.Expression:

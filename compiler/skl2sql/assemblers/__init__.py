@@ -12,20 +12,22 @@ from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
-    cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre)
+    cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre; transform: distances)
     covariance,  # EllipticEnvelope
-    decomposition,  # PCA, IncrementalPCA, TruncatedSVD
+    decomposition,  # PCA, TruncatedSVD, ICA, FactorAnalysis, PLS/CCA and LDA transforms, projections
     discriminant,  # QuadraticDiscriminantAnalysis (LDA is linear)
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
     gaussian_process,  # GaussianProcessRegressor (predictive mean)
     imputers,  # SimpleImputer, MissingIndicator
+    kernel_approximation,  # Nystroem, RBFSampler, SkewedChi2Sampler
     kernel_ridge,  # KernelRidge
     kernels,  # kernel values shared by svm and kernel_ridge
     lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
+    mixture,  # GaussianMixture, BayesianGaussianMixture
     naive_bayes,  # GaussianNB, MultinomialNB, ComplementNB, BernoulliNB
     neural_network,  # MLPClassifier, MLPRegressor
     one_vs_one,  # OneVsOneClassifier (and the pairwise helpers of the SVMs)

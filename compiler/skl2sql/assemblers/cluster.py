@@ -7,9 +7,12 @@ NumPy as sklearn computes it; the dot product is summed left to right where skle
 group it otherwise, so only a row whose two nearest centres are within a few ulps of each other
 could be labelled differently. A NULL feature gives a NULL label (sklearn refuses NaN).
 
-``prediction`` is the cluster index (``predict``). As a step inside a pipeline (``transform``:
-distances to the centres) KMeans is not compiled. Models fitted on float32 data are refused:
-sklearn then computes in float32.
+``prediction`` is the cluster index (``predict``). As a step inside a pipeline KMeans is its
+``transform``, the distance to each centre, which sklearn computes with ``euclidean_distances``:
+``sqrt(max(-2 * <x, c_k> + ||x||^2 + ||c_k||^2, 0))`` in that order (not ``sum((x - c)^2)``); the
+SQL writes the same steps. The expanded form cancels for a row close to a centre, where sklearn's
+own distance is off by up to ``sqrt(eps) * ||x||``; there the SQL's may differ from sklearn's by
+as much. Models fitted on float32 data are refused: sklearn then computes in float32.
 """
 
 from __future__ import annotations
@@ -20,21 +23,26 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import argmax, lit, mul, sub, total
+from ..ir import Arith, Func, argmax, clip, lit, mul, sub, total
 from ..program import Context, Feature, Prediction
 from .prep_common import fitted_inputs
-from .registry import register
+from .registry import register, register_transform
 
-__all__ = ["assemble_kmeans"]
+__all__ = ["assemble_kmeans", "kmeans_distances"]
 
 
-@register(KMeans, MiniBatchKMeans)
-def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+def _centers(est: Any) -> np.ndarray:
     centers = np.asarray(est.cluster_centers_)
     if centers.dtype != np.float64:
         raise UnsupportedEstimatorError(
             f"{type(est).__name__} fitted on {centers.dtype} data predicts in {centers.dtype}; refit it on float64 data"
         )
+    return centers
+
+
+@register(KMeans, MiniBatchKMeans)
+def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    centers = _centers(est)
     xs = fitted_inputs(est, features, ctx, centers.shape[1])
     squared_norms = np.einsum("ij,ij->i", centers, centers)
     scores = [
@@ -45,3 +53,23 @@ def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Predicti
     negated = ctx.materialize([mul(lit(-1.0), s) for s in scores], "near")
     label = argmax(negated, [lit(k) for k in range(len(scores))])
     return Prediction("cluster", label)
+
+
+@register_transform(KMeans, MiniBatchKMeans)
+def kmeans_distances(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``transform``: the Euclidean distance to each centre, as ``euclidean_distances``."""
+    centers = _centers(est)
+    xs = fitted_inputs(est, features, ctx, centers.shape[1])
+    row_norm = ctx.materialize([total([Arith("*", x, x) for x in xs])], "xx")[0]
+    squared_norms = np.einsum("ij,ij->i", centers, centers)
+    squared = [
+        Arith(
+            "+",
+            Arith("+", mul(lit(-2.0), total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])), row_norm),
+            lit(float(sq)),
+        )
+        for row, sq in zip(centers, squared_norms, strict=True)
+    ]
+    kept = ctx.materialize(squared, "d2")
+    names = [str(n) for n in est.get_feature_names_out()]
+    return [Feature(Func("sqrt", (clip(d, 0.0, None),)), n) for d, n in zip(kept, names, strict=True)]

@@ -1,5 +1,6 @@
-"""Linear projections: PCA, IncrementalPCA, TruncatedSVD, FastICA, FactorAnalysis and the
-random projections.
+"""Linear projections: PCA, IncrementalPCA, TruncatedSVD, FastICA, FactorAnalysis, the random
+projections, the cross-decomposition transforms (PLSCanonical, CCA, PLSSVD) and
+LinearDiscriminantAnalysis's ``transform``.
 
 sklearn's ``transform`` is ``X @ components_.T`` and, for PCA, minus ``mean_ @ components_.T``
 (the centering applied after the projection), then divided by ``sqrt(explained_variance_)``
@@ -13,6 +14,12 @@ FastICA centres first when it whitens, ``(x - mean_) @ components_.T``; FactorAn
 ``((x - mean_) @ Wpsi.T) @ cov_z`` with ``Wpsi = components_ / noise_variance_`` and ``cov_z =
 inv(I + Wpsi @ components_.T)`` computed by NumPy/SciPy as sklearn does; Gaussian and sparse random
 projections are ``x @ components_.T`` (a sparse matrix's zeros left out: exact for finite input).
+The PLS family standardises first, ``((x - _x_mean) / _x_std) @ x_rotations_`` (PLSSVD:
+``x_weights_``). LinearDiscriminantAnalysis as a pipeline step is ``(x - xbar_) @ scalings_``
+(solver ``svd``) or ``x @ scalings_`` (``eigen``), its first ``_max_components`` columns; the
+``lsqr`` solver has no transform in sklearn and is refused. (LDA as the last step is a
+classifier: :mod:`.linear`. PLSRegression compiles as a regressor only: as a pipeline step its
+``fit_transform`` returns a pair, which no sklearn pipeline can fit.)
 
 A NULL input gives NULL components (sklearn refuses NaN), and an infinity is refused as well.
 """
@@ -23,15 +30,26 @@ from typing import Any
 
 import numpy as np
 from scipy import linalg
+from sklearn.cross_decomposition import CCA, PLSSVD, PLSCanonical
 from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
+from ..errors import UnsupportedEstimatorError
 from ..ir import Expr, div, lit, mul, sub, total
 from ..program import Context, Feature
 from .prep_common import dense, fitted_inputs, guard_row
-from .registry import register
+from .registry import register, register_transform
 
-__all__ = ["assemble_pca", "assemble_truncated_svd", "assemble_fast_ica", "assemble_factor_analysis", "assemble_random_projection"]
+__all__ = [
+    "assemble_pca",
+    "assemble_truncated_svd",
+    "assemble_fast_ica",
+    "assemble_factor_analysis",
+    "assemble_random_projection",
+    "assemble_pls_transform",
+    "assemble_lda_transform",
+]
 
 
 def _project(est: Any, features: list[Feature], ctx: Context, offset: np.ndarray | None) -> list[Expr]:
@@ -112,4 +130,30 @@ def assemble_random_projection(est: Any, features: list[Feature], ctx: Context) 
     components = dense(est.components_)
     xs = _inputs(est, features, ctx, components.shape[1])
     values = _products(xs, components.T, ctx)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+@register(PLSCanonical, CCA, PLSSVD)
+def assemble_pls_transform(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``x_scores``: ``((x - _x_mean) / _x_std) @ x_rotations_`` (PLSSVD: ``x_weights_``)."""
+    mean = np.asarray(est._x_mean, dtype=np.float64)
+    std = np.asarray(est._x_std, dtype=np.float64)
+    xs = fitted_inputs(est, features, ctx, len(mean), "raw")
+    scaled = ctx.materialize([div(sub(x, lit(float(m))), lit(float(s))) for x, m, s in zip(xs, mean, std, strict=True)], "x")
+    rotation = dense(est.x_weights_ if isinstance(est, PLSSVD) else est.x_rotations_)
+    values = _products(scaled, rotation, ctx)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+@register_transform(LinearDiscriminantAnalysis)
+def assemble_lda_transform(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``(x - xbar_) @ scalings_`` (svd) or ``x @ scalings_`` (eigen), first ``_max_components``."""
+    if est.solver == "lsqr":
+        raise UnsupportedEstimatorError(
+            "LinearDiscriminantAnalysis(solver='lsqr') has no transform in scikit-learn; use solver='svd' or 'eigen'"
+        )
+    scalings = dense(est.scalings_)[:, : est._max_components]
+    mean = np.asarray(est.xbar_, dtype=np.float64) if est.solver == "svd" else None
+    xs = _inputs(est, features, ctx, scalings.shape[0], mean)
+    values = _products(xs, scalings, ctx)
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]

@@ -1,4 +1,4 @@
-"""Imputers and missing indicators: SimpleImputer, MissingIndicator.
+"""Imputers and missing indicators: SimpleImputer, MissingIndicator, IterativeImputer.
 
 Imputation is ``CASE WHEN <missing> THEN statistic ELSE x END`` with the fitted ``statistics_``.
 What counts as missing follows ``missing_values``:
@@ -11,6 +11,16 @@ What counts as missing follows ``missing_values``:
 Features whose statistic is NaN (no observed value at fit time) are dropped, as sklearn does,
 unless ``keep_empty_features=True`` (sklearn then stored 0 or ``fill_value`` as the statistic).
 Indicators are 1.0 / 0.0 (sklearn's booleans, as numbers).
+
+IterativeImputer replays ``transform``: the initial SimpleImputer, then each fitted step of
+``imputation_sequence_`` in order (round by round, feature by feature): where the row's original
+value of that feature is missing, the step's regressor predicts it from the current values of its
+neighbour features, clipped to ``min_value``/``max_value``; elsewhere the value stays. Each step
+is a stage (a chain as long as the sequence, ``n_iter_`` x features: keep it under 64 on
+MariaDB, whose WITH limit the engine reports). Any supported regressor may be the estimator.
+Refused: ``sample_posterior=True`` (random draws at transform time). One difference by design: a
+batch in which *every* cell is missing gets only the initial imputation from sklearn (it checks
+the whole batch), while the SQL, row by row, still runs the chain.
 """
 
 from __future__ import annotations
@@ -19,15 +29,16 @@ from typing import Any
 
 import numpy as np
 from sklearn.impute import MissingIndicator, SimpleImputer
+from sklearn.impute._iterative import IterativeImputer  # importable without enabling the experiment
 from sklearn.utils._missing import is_scalar_nan
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Compare, Expr, IsNull, Not, Or, case, lit
+from ..ir import Compare, Expr, IsNull, Not, Or, case, clip, lit
 from ..program import Context, Feature
 from .prep_common import guard_row
-from .registry import register
+from .registry import predict, register
 
-__all__ = ["assemble_simple_imputer", "assemble_missing_indicator", "missing_condition"]
+__all__ = ["assemble_simple_imputer", "assemble_missing_indicator", "assemble_iterative_imputer", "missing_condition"]
 
 
 def _nan_like(mv: Any) -> bool:
@@ -120,5 +131,49 @@ def assemble_missing_indicator(est: MissingIndicator, features: list[Feature], c
     inputs = [f.expr for f in features] if not _nan_like(mv) else []
     if inputs or extra is not None:
         exprs = guard_row(inputs, [o.expr for o in out], ctx, extra=extra)
+        out = [Feature(e, o.name) for e, o in zip(exprs, out, strict=True)]
+    return out
+
+
+@register(IterativeImputer)
+def assemble_iterative_imputer(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    if est.sample_posterior:
+        raise UnsupportedEstimatorError(
+            "IterativeImputer(sample_posterior=True) draws random values at transform time; refit it with sample_posterior=False"
+        )
+    mv = est.missing_values
+    kept = [j for j in range(len(features)) if not est._is_empty_feature[j]] if not est.keep_empty_features else list(range(len(features)))
+    empty_kept = set(np.flatnonzero(est._is_empty_feature)) if est.keep_empty_features else set()
+    # the initial imputation of the original values; a sentinel imputer already guards the row
+    plain = [Feature(f.expr, f.name) for f in features]
+    initial = assemble_simple_imputer(est.initial_imputer_, plain, ctx)
+    current = ctx.materialize([f.expr for f in initial], "ii")
+    missing = [
+        None if j in empty_kept else missing_condition(features[j].expr, mv, True, ctx) for j in kept
+    ]
+    low, high = np.asarray(est._min_value, dtype=np.float64), np.asarray(est._max_value, dtype=np.float64)
+    for step in est.imputation_sequence_:
+        j = int(step.feat_idx)
+        cond = missing[j]
+        if cond is None:
+            continue  # a kept empty feature is never re-imputed (sklearn marks it not missing)
+        neighbours = [Feature(current[int(i)], f"x{int(i)}") for i in step.neighbor_feat_idx]
+        p = predict(step.estimator, neighbours, ctx)
+        if p.kind != "regressor":
+            raise UnsupportedEstimatorError(
+                f"IterativeImputer with estimator {type(step.estimator).__name__}: only regressors impute values"
+            )
+        value = clip(p.value, None if np.isneginf(low[j]) else float(low[j]), None if np.isposinf(high[j]) else float(high[j]))
+        current[j] = ctx.materialize([case([(cond, value)], current[j])], "it")[0]
+    names = [str(n) for n in est.get_feature_names_out()]
+    out = [Feature(e, n) for e, n in zip(current, names, strict=False)]
+    if est.add_indicator and est.indicator_ is not None:
+        idx = list(est.indicator_.features_)
+        out += [
+            Feature(case([(missing_condition(features[j].expr, mv, True, ctx), lit(1.0))], lit(0.0)), n)
+            for j, n in zip(idx, names[len(current) :], strict=True)
+        ]
+    if not _nan_like(mv):
+        exprs = guard_row([f.expr for f in features], [o.expr for o in out], ctx)
         out = [Feature(e, o.name) for e, o in zip(exprs, out, strict=True)]
     return out

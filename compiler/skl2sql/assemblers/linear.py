@@ -375,7 +375,7 @@ def assemble_logistic(est: Any, features: list[Feature], ctx: Context) -> Predic
 def assemble_lda(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     """LinearDiscriminantAnalysis as a classifier: ``decision_function = X @ coef_.T +
     intercept_``, probabilities by expit (two classes) or softmax, as LogisticRegression. (Its
-    ``transform``, a projection on ``scalings_``, is not compiled.)"""
+    ``transform``, where LDA is a pipeline step, is in :mod:`.decomposition`.)"""
     scores = linear_scores(est.coef_, est.intercept_, features, ctx)
     return classifier_from_scores(scores, _classes(est), ctx, "logistic")
 

@@ -14,12 +14,15 @@ from typing import Any, TypeVar
 from ..errors import Skl2SqlError, UnsupportedEstimatorError
 from ..program import Context, Feature, Prediction
 
-__all__ = ["Assembler", "register", "assemble", "transform", "predict", "supported_estimators"]
+__all__ = ["Assembler", "register", "register_transform", "assemble", "transform", "predict", "supported_estimators"]
 
 Assembler = Callable[[Any, list[Feature], Context], "Prediction | list[Feature]"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _REGISTRY: dict[type, Assembler] = {}
+#: Predictors that are also transformers (KMeans: distances to the centres; LDA: the projection):
+#: their ``transform`` assembler, used where the estimator is a step inside a pipeline.
+_TRANSFORMS: dict[type, Callable[[Any, list[Feature], Context], list[Feature]]] = {}
 
 
 def register(*classes: type) -> Callable[[F], F]:
@@ -33,9 +36,21 @@ def register(*classes: type) -> Callable[[F], F]:
     return deco
 
 
+def register_transform(*classes: type) -> Callable[[F], F]:
+    """Register ``fn`` as the ``transform`` of each of ``classes``, predictors whose
+    :func:`register`-ed assembler gives their prediction."""
+
+    def deco(fn: F) -> F:
+        for cls in classes:
+            _TRANSFORMS[cls] = fn
+        return fn
+
+    return deco
+
+
 def supported_estimators() -> list[str]:
     """Names of every estimator class that compiles, sorted."""
-    return sorted({cls.__name__ for cls in _REGISTRY})
+    return sorted({cls.__name__ for cls in _REGISTRY} | {cls.__name__ for cls in _TRANSFORMS})
 
 
 def _check_fitted(est: Any) -> None:
@@ -66,6 +81,11 @@ def assemble(est: Any, features: list[Feature], ctx: Context) -> Prediction | li
 
 
 def transform(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """Assemble ``est`` as a transformer step (its ``transform``)."""
+    fn = _TRANSFORMS.get(type(est))
+    if fn is not None:
+        _check_fitted(est)
+        return fn(est, features, ctx)
     out = assemble(est, features, ctx)
     if isinstance(out, Prediction):
         raise UnsupportedEstimatorError(

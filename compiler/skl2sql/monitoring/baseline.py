@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import is_clusterer, is_outlier_detector
+from sklearn.utils import get_tags
 
 __all__ = [
     "BASELINE_COLUMNS",
@@ -210,6 +211,16 @@ def _is_numeric(series: Any) -> bool:
     return bool(pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series))
 
 
+
+def _assigns_clusters(estimator: Any) -> bool:
+    """A clusterer, or a Gaussian mixture (a density estimator whose ``predict`` is a component
+    index): its prediction is a category, not a number."""
+    try:
+        density = get_tags(estimator).estimator_type == "density_estimator"
+    except Exception:  # noqa: BLE001 - objects without sklearn tags (raw boosters)
+        density = False
+    return is_clusterer(estimator) or (density and hasattr(estimator, "predict"))
+
 def profile_training_data(
     training_data: Any,
     compiled: Any,
@@ -272,9 +283,9 @@ def profile_training_data(
                 pred_numeric.append(col)
         rows += categorical_profile(list(estimator.predict(X)), "prediction", "prediction")
         pred_categorical.append("prediction")
-    elif is_clusterer(estimator) or is_outlier_detector(estimator):
+    elif _assigns_clusters(estimator) or is_outlier_detector(estimator):
         # a cluster index or an inlier flag is a category: its drift is a shift between them
-        task = "clustering" if is_clusterer(estimator) else "outlier_detection"
+        task = "clustering" if _assigns_clusters(estimator) else "outlier_detection"
         rows += categorical_profile(list(estimator.predict(X)), "prediction", "prediction")
         pred_categorical.append("prediction")
         for col in ("decision_function", "score_samples"):
