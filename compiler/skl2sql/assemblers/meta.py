@@ -22,7 +22,15 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import StackingClassifier, StackingRegressor, VotingClassifier, VotingRegressor
 from sklearn.linear_model import RANSACRegressor
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MaxAbsScaler,
+    MinMaxScaler,
+    PowerTransformer,
+    QuantileTransformer,
+    RobustScaler,
+    StandardScaler,
+)
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
@@ -39,6 +47,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
+from .inverse_transforms import power_inverse, quantile_inverse, single_target
 from .linear import exp_or_null
 from .prep_common import all_present
 from .registry import predict, register
@@ -195,15 +204,12 @@ INVERSE_FUNCTIONS: dict[Any, Callable[[Expr], Expr]] = {
 }
 
 
-def _one(values: Any) -> float:
-    arr = np.asarray(values, dtype=np.float64).ravel()
-    if arr.size != 1:
-        raise UnsupportedEstimatorError(f"TransformedTargetRegressor: transformer fitted on {arr.size} targets")
-    return float(arr[0])
-
-
-def _inverse(owner: Any, tr: Any) -> Callable[[Expr], Expr]:
+def _inverse(owner: Any, tr: Any, ctx: Context) -> Callable[[Expr], Expr]:
     """``transformer_.inverse_transform`` of one column, as sklearn writes it."""
+    if type(tr) is PowerTransformer:
+        return lambda x: power_inverse(tr, x, ctx)
+    if type(tr) is QuantileTransformer:
+        return lambda x: quantile_inverse(tr, x, ctx)
     if type(tr) is FunctionTransformer:
         fn = tr.inverse_func
         if tr.inv_kw_args:
@@ -218,29 +224,30 @@ def _inverse(owner: Any, tr: Any) -> Callable[[Expr], Expr]:
             f"{_name(owner)}: inverse_func={getattr(fn, '__name__', fn)!r} cannot be compiled; supported: {names}"
         )
     if type(tr) is StandardScaler:  # X *= scale_; X += mean_
-        s = _one(tr.scale_) if tr.with_std and tr.scale_ is not None else 1.0
-        m = _one(tr.mean_) if tr.with_mean and tr.mean_ is not None else 0.0
+        s = single_target(tr.scale_) if tr.with_std and tr.scale_ is not None else 1.0
+        m = single_target(tr.mean_) if tr.with_mean and tr.mean_ is not None else 0.0
         return lambda x: total([mul(x, lit(s)), lit(m)])
     if type(tr) is MinMaxScaler:  # X -= min_; X /= scale_
-        lo, sc = _one(tr.min_), _one(tr.scale_)
+        lo, sc = single_target(tr.min_), single_target(tr.scale_)
         return lambda x: div(sub(x, lit(lo)), lit(sc))
     if type(tr) is MaxAbsScaler:  # X *= scale_
-        ma = _one(tr.scale_)
+        ma = single_target(tr.scale_)
         return lambda x: mul(x, lit(ma))
     if type(tr) is RobustScaler:  # X *= scale_; X += center_
-        rs = _one(tr.scale_) if tr.with_scaling else 1.0
-        rc = _one(tr.center_) if tr.with_centering else 0.0
+        rs = single_target(tr.scale_) if tr.with_scaling else 1.0
+        rc = single_target(tr.center_) if tr.with_centering else 0.0
         return lambda x: total([mul(x, lit(rs)), lit(rc)])
     raise UnsupportedEstimatorError(
         f"{_name(owner)}: transformer {_name(tr)} cannot be inverted in SQL; use StandardScaler, "
-        "MinMaxScaler, MaxAbsScaler, RobustScaler or func/inverse_func NumPy functions"
+        "MinMaxScaler, MaxAbsScaler, RobustScaler, PowerTransformer, QuantileTransformer or "
+        "func/inverse_func NumPy functions"
     )
 
 
 @register(TransformedTargetRegressor)
 def assemble_transformed_target(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     """``transformer_.inverse_transform(regressor_.predict(X))``."""
-    inverse = _inverse(est, est.transformer_)
+    inverse = _inverse(est, est.transformer_, ctx)
     p = predict(est.regressor_, features, ctx)
     if p.kind != "regressor":
         raise UnsupportedEstimatorError(f"{_name(est)}: {_name(est.regressor_)} is not a regressor")

@@ -29,7 +29,7 @@ from sklearn.preprocessing import (
 from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Case, Compare, Expr, Func, Or, add, case, clip, div, greatest, lit, mul, sub, total
 from ..program import Context, Feature
-from .normal_ppf import normal_ppf
+from .normal_dist import normal_ppf
 from .prep_common import EXP_MAX, expm1, guard_row, interp, log1p
 from .registry import register
 
