@@ -39,11 +39,13 @@ from sklearn.linear_model import (
     RidgeClassifierCV,
     RidgeCV,
     SGDClassifier,
+    SGDOneClassSVM,
     SGDRegressor,
     TheilSenRegressor,
     TweedieRegressor,
 )
 from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
+from sklearn.neighbors import NearestCentroid
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC, LinearSVR
@@ -200,6 +202,15 @@ CASES: dict[str, Case] = {
     "qda_string_labels": lambda: _fit(QuadraticDiscriminantAnalysis(priors=[0.5, 0.3, 0.2]), "iris_named_labels"),
     "qda_eigen_shrinkage": lambda: _fit(QuadraticDiscriminantAnalysis(solver="eigen", shrinkage="auto"), "wine"),
     "qda_mixed": lambda: _fit_mixed(QuadraticDiscriminantAnalysis(reg_param=0.5), "multi"),
+    # NearestCentroid: nearest centroid (uniform priors) or discriminant scores (other priors)
+    "nearest_centroid_iris": lambda: _fit(NearestCentroid(), "iris"),
+    "nearest_centroid_binary": lambda: _fit(NearestCentroid(), "breast_cancer"),
+    "nearest_centroid_manhattan": lambda: _fit(NearestCentroid(metric="manhattan"), "wine"),
+    "nearest_centroid_priors_string_labels": lambda: _fit(NearestCentroid(priors=[0.2, 0.3, 0.5]), "iris_named_labels"),
+    "nearest_centroid_empirical_shrink": lambda: _fit(NearestCentroid(priors="empirical", shrink_threshold=0.2), "wine", scale=True),
+    "nearest_centroid_mixed": lambda: _fit_mixed(NearestCentroid(), "multi"),
+    # SGDOneClassSVM: a linear outlier detector
+    "sgd_one_class_svm": lambda: _fit(SGDOneClassSVM(nu=0.1, random_state=0), "breast_cancer", scale=True),
 }
 
 

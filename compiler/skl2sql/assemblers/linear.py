@@ -48,6 +48,7 @@ from sklearn.linear_model import (
     RidgeClassifierCV,
     RidgeCV,
     SGDClassifier,
+    SGDOneClassSVM,
     SGDRegressor,
     TheilSenRegressor,
     TweedieRegressor,
@@ -56,6 +57,7 @@ from sklearn.svm import LinearSVC, LinearSVR
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
+    Arith,
     Case,
     Column,
     Compare,
@@ -405,3 +407,14 @@ def assemble_margin_classifier(est: Any, features: list[Feature], ctx: Context) 
     _check_not_multilabel(est)
     scores = linear_scores(est.coef_, est.intercept_, features, ctx)
     return classifier_from_scores(scores, _classes(est), ctx, None)
+
+
+@register(SGDOneClassSVM)
+def assemble_sgd_one_class_svm(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``decision_function = x @ coef_ - offset_`` (adding ``-offset_`` is the same IEEE
+    operation), ``score_samples = decision + offset_``, ``prediction`` 1 where the decision is
+    ``>= 0``, else -1."""
+    offset = float(np.asarray(est.offset_).reshape(-1)[0])
+    decision = ctx.materialize(linear_scores(est.coef_, -offset, features, ctx), "dec")[0]
+    label = Case(((Compare(">=", decision, lit(0.0)), lit(1)), (Compare("<", decision, lit(0.0)), lit(-1))), None)
+    return Prediction("outlier", label, decision=(decision,), extra=(("score_samples", Arith("+", decision, lit(offset))),))
