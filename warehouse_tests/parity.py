@@ -82,8 +82,32 @@ def case_cache(cases: Mapping[str, Callable[[], T]]) -> Callable[[str], T]:
     return fitted
 
 
+def _multioutput_columns(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+    """``prediction_<i>`` from ``predict``'s columns; ``probability_<i>_<class>`` from
+    ``predict_proba``: a list with one array per target (MultiOutputClassifier), or one column of
+    positive-class probabilities per target (ClassifierChain; the other class is 1 minus it)."""
+    out: dict[str, np.ndarray] = {}
+    pred = np.asarray(est.predict(X))
+    pred = pred.reshape(len(X), -1)
+    for i in range(pred.shape[1]):
+        out[f"prediction_{i}"] = pred[:, i]
+    if any(o.startswith("probability_") for o in outputs):
+        proba = est.predict_proba(X)
+        for i in range(pred.shape[1]):
+            cols = [o for o in outputs if o.startswith(f"probability_{i}_")]
+            if isinstance(proba, list):
+                for j, c in enumerate(cols):
+                    out[c] = np.asarray(proba[i])[:, j]
+            else:
+                positive = np.asarray(proba)[:, i]
+                out[cols[-1]], out[cols[0]] = positive, 1.0 - positive
+    return out
+
+
 def _method_columns(est: Any, X: pd.DataFrame, outputs: Sequence[str]) -> dict[str, np.ndarray]:
     """Call the estimator's methods on all rows of X; raise if any row is refused."""
+    if "prediction_0" in outputs:
+        return _multioutput_columns(est, X, outputs)
     out: dict[str, np.ndarray] = {}
     proba_cols = [o for o in outputs if o.startswith("probability_")]
     dec_cols = [o for o in outputs if o.startswith("decision_function")]

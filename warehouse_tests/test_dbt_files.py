@@ -379,3 +379,29 @@ def test_xgboost_categorical_splits_are_refused_as_data() -> None:
     model = xgboost.XGBClassifier(enable_categorical=True, n_estimators=3, max_depth=2, n_jobs=1).fit(X, y)
     with pytest.raises(UnsupportedEstimatorError, match="--as-data cannot store XGBClassifier: categorical splits"):
         tree_nodes(model)
+
+
+def test_multioutput_model_registers_its_task_and_profiles_each_target(tmp_path: Path) -> None:
+    """A model with several targets: registry task ``multioutput``, one baseline profile per
+    ``prediction_<i>`` (numbers for a regressor's targets, categories for a classifier's)."""
+    from sklearn.multioutput import MultiOutputClassifier
+
+    from skl2sql.monitoring.baseline import profile_training_data
+
+    X, y = customers()
+    targets = np.c_[np.asarray(y), (X.iloc[:, 0] > X.iloc[:, 0].median()).astype(int)]
+    model = MultiOutputClassifier(make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))).fit(X, targets)
+    project = _project(tmp_path)
+    add_model(model, name="multi", project=project, input="stg_customers", keep=["customer_id"], dialects=["duckdb"])
+    (entry,) = read_registry(project)
+    assert entry.task == "multioutput"
+    import skl2sql
+
+    base = profile_training_data(X, skl2sql.compile(model, table="t"), model, ignore=())
+    assert base.task == "multioutput"
+    assert base.prediction_categorical == ["prediction_0", "prediction_1"] and base.prediction_numeric == []
+    regressor = make_pipeline(StandardScaler(), LinearRegression()).fit(X, np.c_[X.iloc[:, 0], X.iloc[:, 1] * 2.0])
+    base = profile_training_data(X, skl2sql.compile(regressor, table="t"), regressor, ignore=())
+    assert base.prediction_numeric == ["prediction_0", "prediction_1"]
+    with pytest.raises(ValueError, match="several targets"):
+        profile_training_data(X.assign(y=1), skl2sql.compile(regressor, table="t"), regressor, label_column="y")

@@ -40,6 +40,9 @@ class CompiledModel:
     """A compiled model: the SQL, its output columns and the IR it came from.
 
     ``classes``: output column -> class label, for the per-class columns of a classifier.
+    ``kind``: what the outputs are: ``regressor``, ``classifier``, ``cluster``, ``outlier``,
+    ``multioutput`` (``prediction_<i>``... per target) or ``transformer`` (one column per
+    feature).
     ``batch``: the SQL is laid out for scoring whole tables (on DuckDB, large ensembles get
     materialized pipeline breaks: 1.5-2x faster over a table, but a filter on the result can no
     longer reach the scan); False for a view that is queried with filters (see :func:`compile`).
@@ -54,6 +57,7 @@ class CompiledModel:
     estimator_name: str
     classes: dict[str, Any] = field(default_factory=dict)
     batch: bool = True
+    kind: str = "regressor"
 
     @property
     def policy(self) -> DialectPolicy:
@@ -159,7 +163,30 @@ def resolve_features(estimator: Any, features: Sequence[str] | None) -> list[str
     return names
 
 
+def _target_name(name: str, i: int) -> str:
+    """An output of target ``i``: ``prediction_0``, ``probability_0_<class>``, ``decision_function_1``."""
+    for prefix in ("probability_", "decision_function_"):
+        if name.startswith(prefix):
+            return f"{prefix}{i}_{name[len(prefix):]}"
+    return f"{name}_{i}"
+
+
+def _multioutput(p: Prediction) -> tuple[list[tuple[str, Expr]], dict[str, Any]]:
+    """Each target's outputs, named with the target's index (sklearn's column order)."""
+    outs: list[tuple[str, Expr]] = []
+    classes: dict[str, Any] = {}
+    for i, target in enumerate(p.targets):
+        sub_outs, sub_classes = _prediction_outputs(target)
+        for name, e in sub_outs:
+            outs.append((_target_name(name, i), e))
+            if name in sub_classes:
+                classes[_target_name(name, i)] = sub_classes[name]
+    return outs, classes
+
+
 def _prediction_outputs(p: Prediction) -> tuple[list[tuple[str, Expr]], dict[str, Any]]:
+    if p.kind == "multioutput":
+        return _multioutput(p)
     outs: list[tuple[str, Expr]] = [("prediction", p.value)]
     classes: dict[str, Any] = {}
     if p.kind in ("classifier", "cluster") and p.classes is not None:
@@ -188,18 +215,25 @@ def _feature_outputs(features: list[Feature]) -> list[tuple[str, Expr]]:
 
 def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Sequence[str] = ()) -> tuple[Program, dict[str, Any]]:
     """Assemble the IR program of ``estimator`` (no SQL yet)."""
+    program, classes, _ = _assemble(estimator, features, keep)
+    return program, classes
+
+
+def _assemble(estimator: Any, features: Sequence[str] | None, keep: Sequence[str]) -> tuple[Program, dict[str, Any], str]:
+    """The program, the per-class columns and the kind of outputs (see :class:`CompiledModel`)."""
     names = resolve_features(estimator, features)
     ctx = Context(reserved=set(names) | set(keep), inputs=set(names))
     result = assemblers.assemble(estimator, [Feature(Column(n), n) for n in names], ctx)
     if isinstance(result, Prediction):
         outputs, classes = _prediction_outputs(result)
+        kind: str = result.kind
     else:
-        outputs, classes = _feature_outputs(result), {}
+        outputs, classes, kind = _feature_outputs(result), {}, "transformer"
     outputs = ctx.guard_finite(outputs)
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")
-    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes
+    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes, kind
 
 
 @paused_gc()
@@ -224,7 +258,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
     keep_t = tuple(str(k) for k in keep)
     if len(set(keep_t)) != len(keep_t):
         raise SchemaError(f"keep columns are repeated: {list(keep_t)}")
-    program, classes = program_for(estimator, features, keep_t)
+    program, classes, kind = _assemble(estimator, features, keep_t)
     too_long = [n for n, _ in program.outputs if len(n.encode("utf-8")) > policy.max_identifier]
     if too_long:
         raise SchemaError(
@@ -241,6 +275,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
         estimator_name=type(estimator).__name__,
         classes=classes,
         batch=batch,
+        kind=kind,
     )
     _ = compiled.sql  # render now, so dialect errors surface at compile time
     return compiled

@@ -47,14 +47,18 @@ class Prediction:
     ``proba``: one expression per class (``classes`` order) when the estimator has predict_proba.
     ``decision``: decision_function columns (1 for binary, one per class otherwise).
     ``extra``: further named outputs (e.g. ``score_samples`` of an outlier detector).
+    ``targets``: for kind ``multioutput`` (several targets, as MultiOutputRegressor), one
+    single-target prediction per target in sklearn's column order; ``value`` is then the first
+    target's and nothing reads it.
     """
 
-    kind: Literal["regressor", "classifier", "outlier", "cluster"]
+    kind: Literal["regressor", "classifier", "outlier", "cluster", "multioutput"]
     value: Expr
     classes: tuple[Any, ...] | None = None
     proba: tuple[Expr, ...] | None = None
     decision: tuple[Expr, ...] | None = None
     extra: tuple[tuple[str, Expr], ...] = ()
+    targets: tuple[Prediction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,9 @@ class Context:
 
     def materialize_prediction(self, p: Prediction) -> Prediction:
         """Materialize every part of a prediction, for consumers that read it several times."""
+        if p.targets:
+            targets = tuple(self.materialize_prediction(t) for t in p.targets)
+            return Prediction(p.kind, targets[0].value, targets=targets)
         parts: list[Expr] = [p.value]
         parts += list(p.proba or ())
         parts += list(p.decision or ())

@@ -28,6 +28,7 @@ from . import (  # noqa: F401
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
     mixture,  # GaussianMixture, BayesianGaussianMixture
+    multioutput,  # MultiOutputRegressor/Classifier, RegressorChain, ClassifierChain
     naive_bayes,  # GaussianNB, MultinomialNB, ComplementNB, BernoulliNB
     neural_network,  # MLPClassifier, MLPRegressor
     one_vs_one,  # OneVsOneClassifier (and the pairwise helpers of the SVMs)

@@ -311,10 +311,18 @@ REGRESSORS: tuple[type, ...] = (
 )
 
 
+def _regression(scores: list[Expr]) -> Prediction:
+    """One regressor prediction, or one per target (multi-target ``coef_``: ``predict`` gives a
+    column per row of ``coef_``)."""
+    if len(scores) == 1:
+        return Prediction("regressor", scores[0])
+    targets = tuple(Prediction("regressor", s) for s in scores)
+    return Prediction("multioutput", scores[0], targets=targets)
+
+
 @register(*REGRESSORS)
 def assemble_linear_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    scores = linear_scores(_single_target_coef(est), est.intercept_, features, ctx)
-    return Prediction("regressor", scores[0])
+    return _regression(linear_scores(est.coef_, est.intercept_, features, ctx))
 
 
 def _glm_link(est: Any) -> str:
@@ -337,7 +345,7 @@ def assemble_pls_regression(est: Any, features: list[Feature], ctx: Context) -> 
     if len(mean) != len(features):
         raise UnsupportedEstimatorError(f"PLSRegression was fitted on {len(mean)} features, got {len(features)}")
     centred = [Feature(sub(ctx.number(f.expr), lit(float(m))), f.name) for f, m in zip(features, mean, strict=True)]
-    return Prediction("regressor", linear_scores(_single_target_coef(est), est.intercept_, centred, ctx)[0])
+    return _regression(linear_scores(est.coef_, est.intercept_, centred, ctx))
 
 
 @register(PoissonRegressor, GammaRegressor, TweedieRegressor)

@@ -95,7 +95,13 @@ def transform(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
 
 
 def predict(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """Assemble ``est`` as a single-target predictor read by another estimator (meta-estimators,
+    chains): a model predicting several targets can only be the final step."""
     out = assemble(est, features, ctx)
     if not isinstance(out, Prediction):
         raise UnsupportedEstimatorError(f"{type(est).__name__} is a transformer, not a predictor")
+    if out.kind == "multioutput":
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} predicts {len(out.targets)} targets; a multi-output model can only be the final step"
+        )
     return out

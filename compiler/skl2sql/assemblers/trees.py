@@ -22,7 +22,7 @@ moderate sub-selects rather than one giant expression, and no sum nests deeper t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,7 @@ TREES_PER_STAGE = 25
 
 
 def check_single_output(est: Any, tree: Any) -> None:
-    """Multi-output trees predict a matrix; the output contract has one prediction column."""
+    """For models whose multi-output trees are not compiled (boosting, bagging, isolation...)."""
     if int(tree.n_outputs) != 1:
         raise UnsupportedEstimatorError(
             f"{type(est).__name__} with multiple outputs (n_outputs={tree.n_outputs}) is not supported"
@@ -91,18 +91,30 @@ def float32_guard(xs: Sequence[Expr], allow_null: bool) -> Expr:
     return And(tuple(conds)) if len(conds) > 1 else conds[0]
 
 
-def guard_prediction(p: Prediction, cond: Expr, ctx: Context) -> Prediction:
-    """Every output of ``p`` as ``CASE WHEN cond THEN value END`` (NULL where cond is not true),
-    ``cond`` computed once (``Context.guard``): the float32 range guard is three comparisons per
-    feature; repeated in each of a binary classifier's three outputs it was 360 comparisons per
-    row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
-    parts: list[Expr] = [p.value, *(p.proba or ()), *(p.decision or ()), *(e for _, e in p.extra)]
-    g = iter(ctx.guard(cond, parts))
+def _parts(p: Prediction) -> list[Expr]:
+    if p.targets:
+        return [e for t in p.targets for e in _parts(t)]
+    return [p.value, *(p.proba or ()), *(p.decision or ()), *(e for _, e in p.extra)]
+
+
+def _rebuild(p: Prediction, g: Iterator[Expr]) -> Prediction:
+    """``p`` with its parts (in :func:`_parts` order) taken from ``g``."""
+    if p.targets:
+        targets = tuple(_rebuild(t, g) for t in p.targets)
+        return Prediction(p.kind, targets[0].value, targets=targets)
     value = next(g)
     proba = None if p.proba is None else tuple(next(g) for _ in p.proba)
     decision = None if p.decision is None else tuple(next(g) for _ in p.decision)
     extra = tuple((k, next(g)) for k, _ in p.extra)
     return Prediction(p.kind, value, p.classes, proba, decision, extra)
+
+
+def guard_prediction(p: Prediction, cond: Expr, ctx: Context) -> Prediction:
+    """Every output of ``p`` (of every target) as ``CASE WHEN cond THEN value END`` (NULL where
+    cond is not true), ``cond`` computed once (``Context.guard``): the float32 range guard is three
+    comparisons per feature; repeated in each of a binary classifier's three outputs it was 360
+    comparisons per row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
+    return _rebuild(p, iter(ctx.guard(cond, _parts(p))))
 
 
 def tree_inputs(
@@ -133,10 +145,10 @@ def predict_proba_normalizes() -> bool:
     return not np.array_equal(got, value)
 
 
-def classifier_leaf_proba(tree: Any, n_classes: int) -> np.ndarray:
-    """Per-node class probabilities, computed with the same NumPy operations as the installed
-    ``DecisionTreeClassifier.predict_proba`` (so each leaf value is bit-identical)."""
-    proba = np.array(tree.value[:, 0, :n_classes], dtype=np.float64)
+def classifier_leaf_proba(tree: Any, n_classes: int, output: int = 0) -> np.ndarray:
+    """Per-node class probabilities of ``output``, computed with the same NumPy operations as the
+    installed ``DecisionTreeClassifier.predict_proba`` (so each leaf value is bit-identical)."""
+    proba = np.array(tree.value[:, output, :n_classes], dtype=np.float64)
     if not predict_proba_normalizes():
         return proba
     normalizer = proba.sum(axis=1)[:, np.newaxis]
@@ -251,44 +263,62 @@ def running_sum(
     return acc
 
 
-def _classes(est: Any) -> list[Any]:
-    return list(est.classes_)
+def _several(targets: Sequence[Prediction]) -> Prediction:
+    """One prediction, or a multi-output prediction of several targets."""
+    if len(targets) == 1:
+        return targets[0]
+    return Prediction("multioutput", targets[0].value, targets=tuple(targets))
 
 
 @register(DecisionTreeRegressor, ExtraTreeRegressor)
 def assemble_tree_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``predict``: the leaf's value of each output (``value[:, k, 0]``)."""
     tree = est.tree_
-    check_single_output(est, tree)
     xs = tree_inputs(features, ctx)
-    pred = Prediction("regressor", sklearn_tree_exprs(tree, xs, tree.value[:, 0, 0])[0])
+    if int(tree.n_outputs) == 1:
+        values = sklearn_tree_exprs(tree, xs, tree.value[:, 0, 0])
+    else:
+        read = sklearn_tree_leaves(tree, xs, tree.value[:, :, 0])
+        values = read.lookups(ctx.materialize([read.leaf], "leaf", pin=True)[0])
+    pred = _several([Prediction("regressor", v) for v in values])
     return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
+
+
+def _output_classes(est: Any) -> list[list[Any]]:
+    """The classes of each output (``classes_`` is a list of arrays for several outputs)."""
+    return [list(c) for c in est.classes_] if int(est.n_outputs_) > 1 else [list(est.classes_)]
 
 
 @register(DecisionTreeClassifier, ExtraTreeClassifier)
 def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     tree = est.tree_
-    check_single_output(est, tree)
-    classes = _classes(est)
     xs = tree_inputs(features, ctx)
-    proba = classifier_leaf_proba(tree, len(classes))
     split = tree_splits(tree, xs)
-    read = sklearn_tree_leaves(tree, xs, proba, split=split)
-    probs = read.lookups(ctx.materialize([read.leaf], "leaf", pin=True)[0])
-    # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
-    # more CASE with label leaves is cheaper than comparing k probability columns per row.
-    labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
-    label = tree_case(tree.children_left, tree.children_right, split, lambda n: labels[n])
-    pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
-    return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
+    targets = []
+    for k, classes in enumerate(_output_classes(est)):
+        proba = classifier_leaf_proba(tree, len(classes), k)
+        read = sklearn_tree_leaves(tree, xs, proba, split=split)
+        probs = read.lookups(ctx.materialize([read.leaf], "leaf", pin=True)[0])
+        # The label is a per-leaf constant (argmax of that leaf's probabilities, first wins): one
+        # more CASE with label leaves is cheaper than comparing k probability columns per row.
+        labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
+        label = tree_case(tree.children_left, tree.children_right, split, lambda n, labels=labels: labels[n])  # type: ignore[misc]
+        targets.append(Prediction("classifier", label, tuple(classes), proba=tuple(probs)))
+    return guard_prediction(_several(targets), float32_guard(xs, allow_null=True), ctx)
 
 
-def forest_proba(est: Any, estimators: Sequence[Any], xs_for: Any, ctx: Context, n_classes: int) -> list[Expr]:
+def forest_proba(
+    est: Any, estimators: Sequence[Any], xs_for: Any, ctx: Context, n_classes: int, output: int | None = None
+) -> list[Expr]:
     """Mean of per-tree ``predict_proba`` over ``estimators`` (classifier trees), sklearn's order:
-    sum tree by tree, then divide by the number of trees."""
+    sum tree by tree, then divide by the number of trees. ``output``: which output of
+    multi-output trees (None: single-output trees only)."""
     per_tree: list[Sequence[Expr] | LeafValues] = []
     for i, t in enumerate(estimators):
-        check_single_output(est, t.tree_)
-        per_tree.append(sklearn_tree_leaves(t.tree_, xs_for(i), classifier_leaf_proba(t.tree_, n_classes)))
+        if output is None:
+            check_single_output(est, t.tree_)
+        leaf_proba = classifier_leaf_proba(t.tree_, n_classes, output or 0)
+        per_tree.append(sklearn_tree_leaves(t.tree_, xs_for(i), leaf_proba))
     sums = running_sum(per_tree, ctx)
     n = float(len(estimators))
     return [div(s, lit(n)) for s in sums]
@@ -296,28 +326,32 @@ def forest_proba(est: Any, estimators: Sequence[Any], xs_for: Any, ctx: Context,
 
 @register(RandomForestClassifier, ExtraTreesClassifier)
 def assemble_forest_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    classes = _classes(est)
-    if np.ndim(est.classes_) != 1 or getattr(est, "n_outputs_", 1) != 1:
-        raise UnsupportedEstimatorError(f"{type(est).__name__} with multiple outputs is not supported")
+    """``predict_proba`` per output: the mean of the trees'; ``predict``: its first argmax."""
     xs = tree_inputs(features, ctx)
-    probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes))
-    probs = ctx.materialize(probs, "proba")
-    label = argmax(probs, [label_literal(c) for c in classes])
-    pred = Prediction("classifier", label, tuple(classes), proba=tuple(probs))
-    return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
+    several = int(est.n_outputs_) > 1
+    targets = []
+    for k, classes in enumerate(_output_classes(est)):
+        probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes), k if several else None)
+        probs = ctx.materialize(probs, "proba")
+        label = argmax(probs, [label_literal(c) for c in classes])
+        targets.append(Prediction("classifier", label, tuple(classes), proba=tuple(probs)))
+    return guard_prediction(_several(targets), float32_guard(xs, allow_null=True), ctx)
 
 
 @register(RandomForestRegressor, ExtraTreesRegressor)
 def assemble_forest_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    if getattr(est, "n_outputs_", 1) != 1:
-        raise UnsupportedEstimatorError(f"{type(est).__name__} with multiple outputs is not supported")
+    """``predict``: the trees' values summed tree by tree, then divided by their number (one
+    leaf lookup per output for multi-output trees)."""
     xs = tree_inputs(features, ctx)
-    per_tree = []
+    n_outputs = int(est.n_outputs_)
+    per_tree: list[Sequence[Expr] | LeafValues] = []
     for t in est.estimators_:
-        check_single_output(est, t.tree_)
-        per_tree.append(sklearn_tree_exprs(t.tree_, xs, t.tree_.value[:, 0, 0]))
-    s = running_sum(per_tree, ctx)[0]
-    pred = Prediction("regressor", div(s, lit(float(len(est.estimators_)))))
+        if n_outputs == 1:
+            per_tree.append(sklearn_tree_exprs(t.tree_, xs, t.tree_.value[:, 0, 0]))
+        else:
+            per_tree.append(sklearn_tree_leaves(t.tree_, xs, t.tree_.value[:, :, 0]))
+    n = lit(float(len(est.estimators_)))
+    pred = _several([Prediction("regressor", div(s, n)) for s in running_sum(per_tree, ctx)])
     return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
 
 

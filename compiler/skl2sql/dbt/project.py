@@ -195,6 +195,8 @@ def _feature_types(compiled: CompiledModel, data: Any) -> list[dict[str, str]]:
 
 
 def _task(compiled: CompiledModel) -> str:
+    if compiled.kind == "multioutput":
+        return "multioutput"
     if compiled.classes or any(o.startswith("decision_function") for o in compiled.outputs):
         return "classifier"
     if compiled.outputs == ["prediction"] or compiled.outputs[:1] == ["prediction"]:
@@ -436,7 +438,7 @@ _REGISTRY_COLUMNS_DOC: tuple[tuple[str, str, bool], ...] = (
     ("model_version", "content hash of the compiled model (first 12 hex digits of a SHA-256)", True),
     ("mode", "sql: compiled SQL in a macro; data: parameters in the seed skl2sql_weights_<name> or skl2sql_trees_<name>", False),
     ("estimator", "class name of the fitted estimator", False),
-    ("task", "classifier, regressor or transformer", False),
+    ("task", "classifier, regressor, multioutput or transformer", False),
     ("input_relation", "the model or source the predict model scores", False),
     ("keep", "JSON list of key columns passed through", False),
     ("batch_column", "input column that names a scoring batch in predict_<name>_log (NULL = dbt invocation id)", False),

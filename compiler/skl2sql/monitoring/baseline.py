@@ -87,7 +87,7 @@ class Baseline:
     categorical: list[str]
     prediction_numeric: list[str]
     prediction_categorical: list[str]
-    task: str  # "binary", "multiclass", "regression", "clustering", "outlier_detection" or "other"
+    task: str  # "binary", "multiclass", "regression", "clustering", "outlier_detection", "multioutput" or "other"
     classes: dict[str, str] = field(default_factory=dict)  # probability column -> class label text
     positive_class: str | None = None
     label_column: str | None = None
@@ -263,7 +263,20 @@ def profile_training_data(
     pred_categorical: list[str] = []
     classes: dict[str, str] = {}
     positive: str | None = None
-    if classes_attr is not None:
+    if compiled.kind == "multioutput":
+        # each target's prediction: a category for a classifier's labels, else a number; no
+        # label metrics (one label column cannot hold several targets)
+        task = "multioutput"
+        pred = np.asarray(estimator.predict(X)).reshape(len(X), -1)
+        for i in range(pred.shape[1]):
+            col = f"prediction_{i}"
+            if any(c.startswith(f"probability_{i}_") or c.startswith(f"decision_function_{i}_") for c in compiled.classes):
+                rows += categorical_profile(list(pred[:, i]), col, "prediction")
+                pred_categorical.append(col)
+            else:
+                rows += numeric_profile(pred[:, i].astype(np.float64), col, "prediction", bins)
+                pred_numeric.append(col)
+    elif classes_attr is not None:
         labels = [category_text(c) or "" for c in classes_attr]
         task = "binary" if len(labels) == 2 else "multiclass"
         prob_cols = [o for o in outputs if o.startswith("probability_")]
@@ -301,7 +314,13 @@ def profile_training_data(
         task = "other"
 
     label = label_column
-    if label is None:
+    if task == "multioutput":
+        if label is not None:
+            raise ValueError(
+                f"label_column={label!r}: a model with several targets has no single label column; "
+                "its baseline profiles each prediction_<i> (no label metrics)"
+            )
+    elif label is None:
         extra = [str(c) for c in df.columns if c not in features and c not in ignore]
         named = [c for c in ("label", "target", "y") if c in extra]
         label = extra[0] if len(extra) == 1 else (named[0] if named else None)
