@@ -79,14 +79,9 @@ def test_kernel_model_parity(case: str, engine: Engine) -> None:
 
 def test_kernel_ridge_refusals() -> None:
     X, y = datasets.iris()
-    for est, match in (
-        (KernelRidge(kernel="cosine"), "kernel='cosine'"),
-        (KernelRidge(kernel="rbf"), "2 targets"),
-    ):
-        target = np.column_stack([y, y]) if match == "2 targets" else y
-        est.fit(X, target)
-        with pytest.raises(skl2sql.UnsupportedEstimatorError, match=match):
-            skl2sql.compile(est, table="t")
+    est = KernelRidge(kernel="cosine").fit(X, y)
+    with pytest.raises(skl2sql.UnsupportedEstimatorError, match="kernel='cosine'"):
+        skl2sql.compile(est, table="t")
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,10 @@ from sklearn.ensemble import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.multioutput import ClassifierChain, MultiOutputClassifier, MultiOutputRegressor, RegressorChain
+from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -46,9 +48,10 @@ def _labels() -> tuple[pd.DataFrame, np.ndarray]:
     return X, np.c_[y, (X.iloc[:, 0] > 14).astype(int), (X.iloc[:, 3] > 600).astype(int)]
 
 
-def _regression(est: Any) -> tuple[Any, pd.DataFrame]:
+def _regression(est: Any, rows: int | None = None) -> tuple[Any, pd.DataFrame]:
+    """``rows``: fit on the first rows only (a kernel model keeps every training row in its SQL)."""
     X, Y = _targets()
-    return est.fit(X, Y), X.iloc[::3]
+    return est.fit(X.iloc[:rows], Y[:rows]), X.iloc[::3]
 
 
 def _classification(est: Any, text: bool = False) -> tuple[Any, pd.DataFrame]:
@@ -92,6 +95,10 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     ),
     "extra_trees_classifier_labels": lambda: _classification(ExtraTreesClassifier(n_estimators=5, max_depth=6, random_state=0)),
     "forest_regressor_mixed_nulls": lambda: _mixed(RandomForestRegressor(n_estimators=5, max_depth=4, random_state=0)),
+    "kernel_ridge_three_targets": lambda: _regression(make_pipeline(StandardScaler(), KernelRidge(alpha=1.0, kernel="rbf", gamma=0.1)), rows=80),
+    "mlp_regressor_three_targets": lambda: _regression(
+        make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(8,), max_iter=300, random_state=0))
+    ),
     "multi_output_mixed_nulls": lambda: _mixed(MultiOutputRegressor(make_pipeline(StandardScaler(), LinearRegression()))),
     "multi_target_linear_mixed_nulls": lambda: _mixed(make_pipeline(StandardScaler(), LinearRegression())),
 }

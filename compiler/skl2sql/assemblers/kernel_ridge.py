@@ -7,7 +7,8 @@ sklearn's rbf goes through ``||x||^2 - 2 <x, v> + ||v||^2`` the direct ``sum((x 
 more accurate of the two; they agree within the parity tolerance. Every training row is a term:
 the SQL grows with training rows x features.
 
-Refused: multi-target models (2-D ``dual_coef_``), callable kernels and the kernels not listed
+A multi-target model (2-D ``dual_coef_``) gives one prediction per target from the same kernel
+values. Refused: callable kernels and the kernels not listed
 (``cosine``, ``chi2``, ``additive_chi2``). A NULL feature gives a NULL prediction (sklearn
 refuses NaN).
 """
@@ -39,8 +40,6 @@ def assemble_kernel_ridge(est: Any, features: list[Feature], ctx: Context) -> Pr
             f"KernelRidge with kernel={kernel!r} is not supported: {', '.join(sorted(_NAMES))} are"
         )
     coef = np.asarray(est.dual_coef_, dtype=np.float64)
-    if coef.ndim == 2 and coef.shape[1] != 1:
-        raise UnsupportedEstimatorError(f"KernelRidge with {coef.shape[1]} targets is not supported: single-output only")
     fit = dense(est.X_fit_)
     name = _NAMES[kernel]
     params = dict(est.kernel_params or {})
@@ -49,4 +48,8 @@ def assemble_kernel_ridge(est: Any, features: list[Feature], ctx: Context) -> Pr
     values = kernel_values(
         xs, fit, name, ctx, gamma=float(gamma), coef0=float(est.coef0), degree=float(est.degree), power="pow"
     )
-    return Prediction("regressor", total([mul(k, lit(float(c))) for k, c in zip(values, coef.reshape(-1), strict=True)]))
+    columns = coef.reshape(len(fit), -1).T  # one row of weights per target
+    targets = tuple(
+        Prediction("regressor", total([mul(k, lit(float(c))) for k, c in zip(values, w, strict=True)])) for w in columns
+    )
+    return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)

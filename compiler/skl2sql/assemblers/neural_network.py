@@ -62,9 +62,8 @@ def assemble_mlp(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     out = _forward(est, features, ctx)
     kind = str(est.out_activation_)
     if isinstance(est, MLPRegressor):
-        if len(out) != 1:
-            raise UnsupportedEstimatorError(f"MLPRegressor with {len(out)} outputs is not supported")
-        return Prediction("regressor", _activate(kind, out[0]))
+        targets = tuple(Prediction("regressor", _activate(kind, o)) for o in out)
+        return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
     classes = list(est.classes_)
     labels = [label_literal(c) for c in classes]
     if kind == "logistic" and len(out) == 1 and len(classes) == 2:
