@@ -23,9 +23,9 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Func, argmax, clip, lit, mul, sub, total
+from ..ir import argmax, lit, mul
 from ..program import Context, Feature, Prediction
-from .prep_common import fitted_inputs
+from .prep_common import euclidean_distances, fitted_inputs, nearest_scores
 from .registry import register, register_transform
 
 __all__ = ["assemble_kmeans", "kmeans_distances"]
@@ -44,11 +44,7 @@ def _centers(est: Any) -> np.ndarray:
 def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     centers = _centers(est)
     xs = fitted_inputs(est, features, ctx, centers.shape[1])
-    squared_norms = np.einsum("ij,ij->i", centers, centers)
-    scores = [
-        sub(lit(float(sq)), mul(lit(2.0), total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])))
-        for row, sq in zip(centers, squared_norms, strict=True)
-    ]
+    scores = nearest_scores(xs, centers)
     # the first smallest score is the first largest negated one (negation is exact)
     negated = ctx.materialize([mul(lit(-1.0), s) for s in scores], "near")
     label = argmax(negated, [lit(k) for k in range(len(scores))])
@@ -60,16 +56,5 @@ def kmeans_distances(est: Any, features: list[Feature], ctx: Context) -> list[Fe
     """``transform``: the Euclidean distance to each centre, as ``euclidean_distances``."""
     centers = _centers(est)
     xs = fitted_inputs(est, features, ctx, centers.shape[1])
-    row_norm = ctx.materialize([total([Arith("*", x, x) for x in xs])], "xx")[0]
-    squared_norms = np.einsum("ij,ij->i", centers, centers)
-    squared = [
-        Arith(
-            "+",
-            Arith("+", mul(lit(-2.0), total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])), row_norm),
-            lit(float(sq)),
-        )
-        for row, sq in zip(centers, squared_norms, strict=True)
-    ]
-    kept = ctx.materialize(squared, "d2")
     names = [str(n) for n in est.get_feature_names_out()]
-    return [Feature(Func("sqrt", (clip(d, 0.0, None),)), n) for d, n in zip(kept, names, strict=True)]
+    return [Feature(d, n) for d, n in zip(euclidean_distances(xs, centers, ctx), names, strict=True)]

@@ -32,9 +32,9 @@ from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 from sklearn.neighbors import NearestCentroid
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Expr, Func, argmax, clip, greatest, lit, mul, safe_exp, sub, total
+from ..ir import Arith, Expr, Func, argmax, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
-from .prep_common import fitted_inputs
+from .prep_common import euclidean_distances, fitted_inputs, nearest_scores
 from .registry import register
 
 __all__ = ["assemble_qda", "assemble_nearest_centroid"]
@@ -78,10 +78,6 @@ def _from_scores(scores: list[Expr], classes: list[Any], label: Expr, ctx: Conte
     return Prediction("classifier", label, tuple(classes), tuple(proba), decision)
 
 
-def _dot(xs: list[Expr], w: np.ndarray) -> Expr:
-    return total([mul(x, lit(float(v))) for x, v in zip(xs, w, strict=True)])
-
-
 @register(NearestCentroid)
 def assemble_nearest_centroid(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     metric = est.metric
@@ -117,17 +113,11 @@ def _distances(xs: list[Expr], centres: np.ndarray, metric: str, ctx: Context, s
     without, what ``pairwise_distances_argmin`` ranks by (euclidean: ``||c||^2 - 2 <x, c>``)."""
     if metric == "manhattan":
         dist = [total([Func("abs", (sub(x, lit(float(c))),)) for x, c in zip(xs, row, strict=True)]) for row in centres]
-        if not squared:
-            return dist
-        kept = ctx.materialize(dist, "ncm")
-        return [Arith("*", d, d) for d in kept]
-    norms = np.einsum("ij,ij->i", centres, centres)
+    elif not squared:
+        return nearest_scores(xs, centres)
+    else:
+        dist = euclidean_distances(xs, centres, ctx)
     if not squared:
-        return [sub(lit(float(n)), mul(lit(2.0), _dot(xs, row))) for row, n in zip(centres, norms, strict=True)]
-    row_norm = ctx.materialize([total([Arith("*", x, x) for x in xs])], "ncxx")[0]
-    d2 = [
-        Arith("+", Arith("+", mul(lit(-2.0), _dot(xs, row)), row_norm), lit(float(n)))
-        for row, n in zip(centres, norms, strict=True)
-    ]
-    dist = ctx.materialize([Func("sqrt", (clip(d, 0.0, None),)) for d in d2], "nce")
-    return [Arith("*", d, d) for d in dist]
+        return dist
+    kept = ctx.materialize(dist, "ncd")
+    return [Arith("*", d, d) for d in kept]

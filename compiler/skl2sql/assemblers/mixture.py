@@ -34,15 +34,10 @@ from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Expr, Func, add, argmax, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction
-from .prep_common import fitted_inputs
+from .prep_common import dot, fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_mixture"]
-
-
-def _dot(xs: list[Expr], w: np.ndarray) -> Expr:
-    """``x @ w`` left to right."""
-    return total([mul(x, lit(float(v))) for x, v in zip(xs, w, strict=True)])
 
 
 def _quadratic(est: Any, xs: list[Expr], ctx: Context) -> list[Expr]:
@@ -55,7 +50,7 @@ def _quadratic(est: Any, xs: list[Expr], ctx: Context) -> list[Expr]:
         for k, mu in enumerate(means):
             p = chol[k] if kind == "full" else chol
             shift = mu @ p
-            y = ctx.materialize([sub(_dot(xs, p[:, j]), lit(float(shift[j]))) for j in range(p.shape[1])], "gy")
+            y = ctx.materialize([sub(dot(xs, p[:, j]), lit(float(shift[j]))) for j in range(p.shape[1])], "gy")
             out.append(total([Arith("*", v, v) for v in y]))
         return out
     squares = ctx.materialize([Arith("*", x, x) for x in xs], "gsq")
@@ -64,7 +59,7 @@ def _quadratic(est: Any, xs: list[Expr], ctx: Context) -> list[Expr]:
         first = np.sum(means**2 * precisions, axis=1)
         cross = means * precisions
         return [
-            add(sub(lit(float(first[k])), mul(lit(2.0), _dot(xs, cross[k]))), _dot(squares, precisions[k]))
+            add(sub(lit(float(first[k])), mul(lit(2.0), dot(xs, cross[k]))), dot(squares, precisions[k]))
             for k in range(len(means))
         ]
     if kind == "spherical":
@@ -72,7 +67,7 @@ def _quadratic(est: Any, xs: list[Expr], ctx: Context) -> list[Expr]:
         row_norm = ctx.materialize([total(squares)], "gnorm")[0]
         return [
             add(
-                sub(lit(float(norms[k] * precisions[k])), mul(lit(2.0), mul(_dot(xs, means[k]), lit(float(precisions[k]))))),
+                sub(lit(float(norms[k] * precisions[k])), mul(lit(2.0), mul(dot(xs, means[k]), lit(float(precisions[k]))))),
                 mul(row_norm, lit(float(precisions[k]))),
             )
             for k in range(len(means))

@@ -9,6 +9,9 @@
   PowerTransformer and FunctionTransformer(np.log1p / np.expm1) stay within 1e-15 relative.
 - ``fitted_inputs`` / ``dense``: the checked, cast-once input columns of an estimator fitted on a
   matrix (kernels, projections, centres...), and that matrix as a dense float64 array.
+- ``dot`` / ``euclidean_distances`` / ``nearest_scores``: products and distances to stored
+  centres written as sklearn computes them (``euclidean_distances``' expanded form, not
+  ``sum((x - c)^2)``: the two round differently), for KMeans, NearestCentroid and mixtures.
 - ``interp``: ``numpy.interp`` exactly (interval choice on repeated knots, the slope formula and
   the anchor point), written as one flat CASE.
 """
@@ -21,12 +24,34 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Arith, ArrayForm, Case, Compare, Expr, Func, IsNull, Lookup, Not, add, case, div, lit, mul, sub
+from ..ir import (
+    And,
+    Arith,
+    ArrayForm,
+    Case,
+    Compare,
+    Expr,
+    Func,
+    IsNull,
+    Lookup,
+    Not,
+    add,
+    case,
+    clip,
+    div,
+    lit,
+    mul,
+    sub,
+    total,
+)
 from ..program import Context, Feature
 
 __all__ = [
     "fitted_inputs",
     "dense",
+    "dot",
+    "euclidean_distances",
+    "nearest_scores",
     "all_present",
     "guard_row",
     "expm1",
@@ -53,6 +78,31 @@ def fitted_inputs(est: Any, features: Sequence[Feature], ctx: Context, n: int, h
 def dense(matrix: Any) -> np.ndarray:
     """A fitted matrix (dense, or a SciPy sparse one) as a dense float64 array."""
     return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix, dtype=np.float64)
+
+
+def dot(xs: Sequence[Expr], weights: Any) -> Expr:
+    """``x @ weights`` summed left to right (BLAS may group it otherwise: a few ulps)."""
+    return total([mul(x, lit(float(w))) for x, w in zip(xs, weights, strict=True)])
+
+
+def nearest_scores(xs: Sequence[Expr], centres: np.ndarray) -> list[Expr]:
+    """``||c||^2 - 2 <x, c>`` per centre: what ``KMeans.predict`` and
+    ``pairwise_distances_argmin`` rank by (the row's own norm is the same for every centre)."""
+    norms = np.einsum("ij,ij->i", centres, centres)
+    return [sub(lit(float(n)), mul(lit(2.0), dot(xs, c))) for c, n in zip(centres, norms, strict=True)]
+
+
+def euclidean_distances(xs: Sequence[Expr], centres: np.ndarray, ctx: Context) -> list[Expr]:
+    """``sklearn.metrics.euclidean_distances(x, centres)`` for float64: ``sqrt(max(-2 <x, c> +
+    ||x||^2 + ||c||^2, 0))`` in that order. The expanded form cancels for a row close to a
+    centre, where sklearn's own distance is off by up to ``sqrt(eps) * ||x||``."""
+    row_norm = ctx.materialize([total([Arith("*", x, x) for x in xs])], "xx")[0]
+    norms = np.einsum("ij,ij->i", centres, centres)
+    squared = ctx.materialize(
+        [Arith("+", Arith("+", mul(lit(-2.0), dot(xs, c)), row_norm), lit(float(n))) for c, n in zip(centres, norms, strict=True)],
+        "d2",
+    )
+    return [Func("sqrt", (clip(d, 0.0, None),)) for d in squared]
 
 
 def all_present(exprs: Sequence[Expr]) -> Expr:
