@@ -1,4 +1,5 @@
-"""Parity of KMeans and MiniBatchKMeans ``predict`` (the nearest centre) and of Gaussian mixtures
+"""Parity of KMeans, MiniBatchKMeans, BisectingKMeans, MeanShift, AffinityPropagation and Birch
+``predict`` (the nearest centre, or a descent of bisections) and of Gaussian mixtures
 (``predict``, ``predict_proba``, ``score_samples``, every covariance type, Bayesian too) on every
 engine, with NULL-laden rows (refused: NULL), and the refusal of float32 models."""
 
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import AffinityPropagation, Birch, BisectingKMeans, KMeans, MeanShift, MiniBatchKMeans
 from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -36,6 +37,15 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "kmeans_wine_8": lambda: _fit(KMeans(n_clusters=8, n_init=3, random_state=0), "wine"),
     "minibatch_breast_cancer": lambda: _fit(MiniBatchKMeans(n_clusters=5, n_init=3, random_state=0), "breast_cancer"),
     "kmeans_mixed_nulls": lambda: _mixed(KMeans(n_clusters=4, n_init=3, random_state=0)),
+    "bisecting_kmeans_wine": lambda: _fit(BisectingKMeans(n_clusters=6, random_state=0), "wine"),
+    "bisecting_kmeans_25_largest_cluster": lambda: _fit(
+        BisectingKMeans(n_clusters=25, bisecting_strategy="largest_cluster", random_state=0), "breast_cancer"
+    ),
+    "bisecting_kmeans_mixed_nulls": lambda: _mixed(BisectingKMeans(n_clusters=4, random_state=0)),
+    "mean_shift_wine": lambda: _fit(MeanShift(bandwidth=2.5), "wine"),
+    "affinity_propagation_wine": lambda: _fit(AffinityPropagation(random_state=0), "wine"),
+    "birch_three_clusters": lambda: _fit(Birch(n_clusters=3), "wine"),
+    "birch_subclusters_mixed_nulls": lambda: _mixed(Birch(n_clusters=None, threshold=1.0)),
 }
 MIXTURES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "gmm_full_wine": lambda: _fit(GaussianMixture(n_components=3, random_state=0), "wine"),
@@ -80,6 +90,24 @@ def test_gaussian_mixture_float32_refused() -> None:
     est = GaussianMixture(n_components=2, random_state=0).fit(X.to_numpy(dtype=np.float32))
     with pytest.raises(skl2sql.UnsupportedEstimatorError, match="float32"):
         skl2sql.compile(est, table="t", features=list(X.columns))
+
+
+def test_bisecting_kmeans_without_centring() -> None:
+    """Data sklearn did not centre (no ``_X_mean``): the centres are used as they are."""
+    X, _ = datasets.iris()
+    est = BisectingKMeans(n_clusters=4, random_state=0).fit(X.to_numpy())
+    check_parity(est, X, None, features=list(X.columns))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_affinity_propagation_without_centres_labels_minus_one(engine: Engine) -> None:
+    """An AffinityPropagation that did not converge has no centres: -1 for every row (NULL for
+    a row with a NULL, which sklearn refuses)."""
+    est, X = _mixed(AffinityPropagation(random_state=0))
+    est[-1].cluster_centers_ = np.empty((0, X.shape[1]))
+    compiled = check_parity(est, X, engine)
+    got = compiled.evaluate({c: X[c].tolist() for c in compiled.features})["prediction"]
+    assert {v for v in got.tolist() if v == v and v is not None} == {-1} and any(v != v or v is None for v in got.tolist())
 
 
 def test_float32_model_refused() -> None:

@@ -25,7 +25,7 @@ from sklearn.linear_model import (
     SGDClassifier,
 )
 from sklearn.model_selection import FixedThresholdClassifier, TunedThresholdClassifierCV
-from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
+from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier, OutputCodeClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, RobustScaler, StandardScaler
 from sklearn.svm import LinearSVC
@@ -83,6 +83,11 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "ovr_ridge_regressor_multi": lambda: _fit(OneVsRestClassifier(_scaled(Ridge())), "iris"),
     "ovr_ridge_regressor_binary": lambda: _fit(OneVsRestClassifier(_scaled(Ridge())), "breast_cancer"),
     "ovr_logreg_mixed": lambda: _fit_mixed(OneVsRestClassifier(_logreg()), "multi"),
+    # OutputCodeClassifier: nearest code word to the estimators' scores (constant columns included)
+    "output_code_logistic": lambda: _fit(OutputCodeClassifier(_scaled(LogisticRegression()), code_size=2, random_state=0), "wine"),
+    "output_code_svc_string_labels": lambda: _fit(
+        OutputCodeClassifier(_scaled(LinearSVC()), code_size=1.5, random_state=0), "iris_named_labels"
+    ),
     # TransformedTargetRegressor: func pairs and invertible scalers.
     "ttr_log_exp": lambda: _fit(
         TransformedTargetRegressor(_scaled(Ridge()), func=np.log, inverse_func=np.exp), "diabetes"

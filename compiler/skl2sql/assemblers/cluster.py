@@ -1,4 +1,5 @@
-"""KMeans and MiniBatchKMeans: the index of the nearest cluster centre.
+"""Clusterers' ``predict``: KMeans, MiniBatchKMeans, BisectingKMeans, MeanShift,
+AffinityPropagation and Birch give the index (or label) of the nearest centre.
 
 sklearn's ``predict`` (``lloyd_iter_chunked_dense`` without updating centres) scores every centre
 as ``||c_k||^2 - 2 * <x, c_k>`` (the row's own ``||x||^2`` is the same for every centre and left
@@ -13,6 +14,13 @@ could be labelled differently. A NULL feature gives a NULL label (sklearn refuse
 SQL writes the same steps. The expanded form cancels for a row close to a centre, where sklearn's
 own distance is off by up to ``sqrt(eps) * ||x||``; there the SQL's may differ from sklearn's by
 as much. Models fitted on float32 data are refused: sklearn then computes in float32.
+
+MeanShift, AffinityPropagation and Birch predict with ``pairwise_distances_argmin`` over their
+centres (Birch: its subcluster centres, then ``subcluster_labels_``), which ranks by the same
+``||c||^2 - 2 <x, c>``. An AffinityPropagation that did not converge has no centres and labels
+every row -1 (NULL where a feature is NULL, as sklearn refuses NaN). BisectingKMeans descends its
+bisecting tree: at each split the nearer of the two children's centres (plus ``_X_mean`` when
+sklearn centred the data), the left one on a tie, down to a leaf's label.
 """
 
 from __future__ import annotations
@@ -20,15 +28,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import AffinityPropagation, Birch, BisectingKMeans, KMeans, MeanShift, MiniBatchKMeans
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import argmax, lit, mul
+from ..ir import And, Case, Compare, Expr, argmax, lit, mul
 from ..program import Context, Feature, Prediction
-from .prep_common import euclidean_distances, fitted_inputs, nearest_scores
+from .prep_common import all_present, euclidean_distances, fitted_inputs, nearest_scores
 from .registry import register, register_transform
 
-__all__ = ["assemble_kmeans", "kmeans_distances"]
+__all__ = ["assemble_kmeans", "kmeans_distances", "assemble_nearest_centre", "assemble_bisecting_kmeans"]
 
 
 def _centers(est: Any) -> np.ndarray:
@@ -40,15 +48,62 @@ def _centers(est: Any) -> np.ndarray:
     return centers
 
 
+def _nearest(xs: list[Expr], centers: np.ndarray, labels: list[Expr], ctx: Context) -> Expr:
+    """The label of the first nearest centre."""
+    # the first smallest score is the first largest negated one (negation is exact)
+    negated = ctx.materialize([mul(lit(-1.0), s) for s in nearest_scores(xs, centers)], "near")
+    return argmax(negated, labels)
+
+
 @register(KMeans, MiniBatchKMeans)
 def assemble_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     centers = _centers(est)
     xs = fitted_inputs(est, features, ctx, centers.shape[1])
-    scores = nearest_scores(xs, centers)
-    # the first smallest score is the first largest negated one (negation is exact)
-    negated = ctx.materialize([mul(lit(-1.0), s) for s in scores], "near")
-    label = argmax(negated, [lit(k) for k in range(len(scores))])
-    return Prediction("cluster", label)
+    return Prediction("cluster", _nearest(xs, centers, [lit(k) for k in range(len(centers))], ctx))
+
+
+@register(MeanShift, AffinityPropagation, Birch)
+def assemble_nearest_centre(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``pairwise_distances_argmin`` over the centres (Birch: subcluster centres and labels)."""
+    if isinstance(est, Birch):
+        centers = np.asarray(est.subcluster_centers_, dtype=np.float64)
+        labels: list[Expr] = [lit(int(v)) for v in est.subcluster_labels_]
+    elif not hasattr(est, "cluster_centers_"):
+        raise UnsupportedEstimatorError(f"{type(est).__name__}(affinity='precomputed') has no predict on features")
+    else:
+        centers = np.asarray(est.cluster_centers_, dtype=np.float64)
+        labels = [lit(k) for k in range(len(centers))]
+    xs = fitted_inputs(est, features, ctx, int(est.n_features_in_))
+    if len(centers) == 0:  # an AffinityPropagation that did not converge labels every row -1
+        return Prediction("cluster", Case(((all_present(xs), lit(-1)),), None))
+    return Prediction("cluster", _nearest(xs, centers, labels, ctx))
+
+
+@register(BisectingKMeans)
+def assemble_bisecting_kmeans(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``_predict_recursive``: the nearer child at every split, the left one on a tie."""
+    _centers(est)
+    xs = fitted_inputs(est, features, ctx, int(est.n_features_in_))
+    offset = np.asarray(getattr(est, "_X_mean", 0.0), dtype=np.float64)
+
+    # one flat WHEN per leaf, the AND of the turns on its path: a nested CASE as deep as the
+    # tree would overflow SQLite's parser for a lopsided tree of many clusters
+    whens: list[tuple[Expr, Expr]] = []
+
+    def descend(node: Any, path: tuple[Expr, ...]) -> None:
+        if node.left is None:
+            whens.append((And(path) if len(path) > 1 else path[0], lit(int(node.label))))
+            return
+        centers = np.vstack((node.left.center, node.right.center)) + offset
+        left, right = ctx.materialize(nearest_scores(xs, centers), "split")
+        descend(node.left, (*path, Compare("<=", left, right)))
+        descend(node.right, (*path, Compare(">", left, right)))
+
+    root = est._bisecting_tree
+    if root.left is None:  # one cluster
+        return Prediction("cluster", Case(((all_present(xs), lit(int(root.label))),), None))
+    descend(root, ())
+    return Prediction("cluster", Case(tuple(whens), None))
 
 
 @register_transform(KMeans, MiniBatchKMeans)

@@ -1,5 +1,5 @@
-"""Meta-estimators over any supported predictor: OneVsRestClassifier, TransformedTargetRegressor,
-Voting and Stacking.
+"""Meta-estimators over any supported predictor: OneVsRestClassifier, OutputCodeClassifier,
+TransformedTargetRegressor, Voting and Stacking.
 
 Each is written on top of :func:`~skl2sql.assemblers.registry.predict`, so it composes with every
 registered base estimator (linear models, trees, boosters, pipelines...). The semantics are
@@ -21,7 +21,7 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import StackingClassifier, StackingRegressor, VotingClassifier, VotingRegressor
 from sklearn.linear_model import RANSACRegressor
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multiclass import OneVsRestClassifier, OutputCodeClassifier, _ConstantPredictor
 from sklearn.preprocessing import (
     FunctionTransformer,
     MaxAbsScaler,
@@ -49,12 +49,14 @@ from ..ir import (
 from ..program import Context, Feature, Prediction, label_literal
 from .inverse_transforms import power_inverse, quantile_inverse, single_target
 from .linear import exp_or_null
-from .prep_common import all_present
+from .prep_common import all_present, nearest_scores
 from .registry import predict, register
 
 __all__ = [
     "INVERSE_FUNCTIONS",
     "assemble_one_vs_rest",
+    "assemble_output_code",
+    "assemble_constant_predictor",
     "assemble_transformed_target",
     "assemble_ransac",
     "assemble_voting_classifier",
@@ -169,6 +171,33 @@ def assemble_one_vs_rest(est: Any, features: list[Feature], ctx: Context) -> Pre
     if hasattr(est, "decision_function"):
         decision = tuple(_decision(est, e, p)[0] for e, p in zip(subs, preds, strict=True))
     return Prediction("classifier", label, tuple(classes), proba, decision)
+
+
+# ---------------------------------------------------------------------------------------------
+# OutputCodeClassifier
+# ---------------------------------------------------------------------------------------------
+
+
+@register(_ConstantPredictor)
+def assemble_constant_predictor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """The stand-in sklearn fits for a binary problem with one class only (a constant column of
+    an output code, a constant label in one-vs-rest): ``y_`` whatever the row (it checks nothing),
+    as ``predict`` and ``decision_function``, and ``[1 - y_, y_]`` as ``predict_proba``."""
+    y = float(np.asarray(est.y_, dtype=np.float64).ravel()[0])
+    return Prediction("classifier", lit(y), (0, 1), (lit(1.0 - y), lit(y)), (lit(y),))
+
+
+@register(OutputCodeClassifier)
+def assemble_output_code(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """``predict``: the class whose row of ``code_book_`` is nearest (``pairwise_distances_argmin``,
+    euclidean) to the estimators' ``_predict_binary`` scores; it has no predict_proba."""
+    subs = list(est.estimators_)
+    preds = [_sub_prediction(e, features, ctx) for e in subs]
+    scores = ctx.materialize([_ovr_score(est, e, p) for e, p in zip(subs, preds, strict=True)], "occ")
+    code_book = np.asarray(est.code_book_, dtype=np.float64)
+    negated = ctx.materialize([mul(lit(-1.0), s) for s in nearest_scores(scores, code_book)], "near")
+    classes = list(est.classes_)
+    return Prediction("classifier", argmax(negated, [label_literal(c) for c in classes]), tuple(classes))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,8 +49,10 @@ def register_transform(*classes: type) -> Callable[[F], F]:
 
 
 def supported_estimators() -> list[str]:
-    """Names of every estimator class that compiles, sorted."""
-    return sorted({cls.__name__ for cls in _REGISTRY} | {cls.__name__ for cls in _TRANSFORMS})
+    """Names of every public estimator class that compiles, sorted (private helpers sklearn fits
+    inside others, such as ``_ConstantPredictor``, compile but are not listed)."""
+    names = {cls.__name__ for cls in _REGISTRY} | {cls.__name__ for cls in _TRANSFORMS}
+    return sorted(n for n in names if not n.startswith("_"))
 
 
 def _check_fitted(est: Any) -> None:
