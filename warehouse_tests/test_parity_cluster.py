@@ -20,6 +20,7 @@ import datasets
 import skl2sql
 from engines import Engine
 from parity import case_cache, check_parity
+from skl2sql.ir_eval import evaluate_program
 
 
 def _fit(est: Any, data: str) -> tuple[Any, pd.DataFrame]:
@@ -116,3 +117,36 @@ def test_float32_model_refused() -> None:
     with pytest.raises(skl2sql.UnsupportedEstimatorError, match="float32"):
         skl2sql.compile(est, table="t", features=list(X.columns))
 
+
+
+def test_wide_argmax_first_of_ties_and_nulls(engine: Engine) -> None:
+    """The tournament argmax of many values (used beyond eight centres): the first largest wins
+    ties as ``numpy.argmax``, and any NULL makes the result NULL, in the IR and on the engine."""
+    from skl2sql.assemblers.prep_common import wide_argmax
+    from skl2sql.dialects import resolve_dialect
+    from skl2sql.ir import Column, lit
+    from skl2sql.lowering import build_select, render
+    from skl2sql.program import Context, Program
+
+    rng = np.random.default_rng(3)
+    k, n = 19, 300
+    values = rng.integers(0, 4, size=(n, k)).astype(np.float64)  # many ties
+    names = [f"v{i}" for i in range(k)]
+    data: dict[str, list[Any]] = {c: values[:, i].tolist() for i, c in enumerate(names)}
+    for row, col in ((5, 0), (6, 18), (7, 9)):
+        data[names[col]][row] = None
+    ctx = Context(reserved=set(names), inputs=set(names))
+    label = wide_argmax([Column(c) for c in names], [lit(10 + i) for i in range(k)], ctx)
+    program = Program(tuple(names), tuple(ctx.stages), (("label", label),))
+    want = [None if r in (5, 6, 7) else 10 + int(np.argmax(values[r])) for r in range(n)]
+    got_ir = evaluate_program(program, data)["label"]
+    assert [None if v is None or v != v else int(v) for v in got_ir.tolist()] == want
+    table = engine.new_table_name()
+    engine.create_table(table, {"row_id": list(range(n)), **data})
+    try:
+        policy = resolve_dialect(engine.dialect)
+        got = engine.query(render(build_select(program, table, ("row_id",), policy), policy))
+    finally:
+        engine.drop_table(table)
+    order = np.argsort(got["row_id"].astype(float))
+    assert [None if v is None or v != v else int(v) for v in got["label"][order].tolist()] == want

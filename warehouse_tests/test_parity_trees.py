@@ -337,11 +337,13 @@ def test_early_stopping_uses_fitted_iterations() -> None:
     assert est2.n_iter_ < est2.max_iter
 
 
-def test_multi_output_refused() -> None:
+def test_multi_output_tree_names_each_target() -> None:
+    """A tree fitted on two targets gives ``prediction_0`` and ``prediction_1`` (the engines run
+    multi-output trees in test_parity_multioutput.py)."""
     X, y = datasets.diabetes()
-    est = DecisionTreeRegressor(max_depth=2).fit(X, np.c_[y, y])
-    with pytest.raises(skl2sql.UnsupportedEstimatorError, match="multiple outputs"):
-        skl2sql.compile(est, table="t")
+    est = DecisionTreeRegressor(max_depth=2).fit(X, np.c_[y, -y])
+    compiled = check_parity(est, X, None)
+    assert compiled.outputs == ["prediction_0", "prediction_1"]
 
 
 def test_deep_trees_are_written_flat_and_shallow_ones_nested() -> None:

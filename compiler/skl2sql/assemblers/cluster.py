@@ -20,7 +20,8 @@ centres (Birch: its subcluster centres, then ``subcluster_labels_``), which rank
 ``||c||^2 - 2 <x, c>``. An AffinityPropagation that did not converge has no centres and labels
 every row -1 (NULL where a feature is NULL, as sklearn refuses NaN). BisectingKMeans descends its
 bisecting tree: at each split the nearer of the two children's centres (plus ``_X_mean`` when
-sklearn centred the data), the left one on a tie, down to a leaf's label.
+sklearn centred the data), the left one on a tie, down to a leaf's label. Beyond eight centres
+the nearest is found by a tournament (:func:`.prep_common.wide_argmax`), linear in the centres.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ import numpy as np
 from sklearn.cluster import AffinityPropagation, Birch, BisectingKMeans, KMeans, MeanShift, MiniBatchKMeans
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, argmax, lit, mul
+from ..ir import And, Case, Compare, Expr, lit, mul
 from ..program import Context, Feature, Prediction
-from .prep_common import all_present, euclidean_distances, fitted_inputs, nearest_scores
+from .prep_common import all_present, euclidean_distances, fitted_inputs, nearest_scores, wide_argmax
 from .registry import register, register_transform
 
 __all__ = ["assemble_kmeans", "kmeans_distances", "assemble_nearest_centre", "assemble_bisecting_kmeans"]
@@ -52,7 +53,7 @@ def _nearest(xs: list[Expr], centers: np.ndarray, labels: list[Expr], ctx: Conte
     """The label of the first nearest centre."""
     # the first smallest score is the first largest negated one (negation is exact)
     negated = ctx.materialize([mul(lit(-1.0), s) for s in nearest_scores(xs, centers)], "near")
-    return argmax(negated, labels)
+    return wide_argmax(negated, labels, ctx)
 
 
 @register(KMeans, MiniBatchKMeans)

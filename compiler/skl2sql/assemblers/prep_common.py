@@ -9,6 +9,8 @@
   PowerTransformer and FunctionTransformer(np.log1p / np.expm1) stay within 1e-15 relative.
 - ``fitted_inputs`` / ``dense``: the checked, cast-once input columns of an estimator fitted on a
   matrix (kernels, projections, centres...), and that matrix as a dense float64 array.
+- ``wide_argmax``: the first largest of many values in linear work (a tournament), where
+  :func:`~skl2sql.ir.argmax` compares every value with every other.
 - ``dot`` / ``euclidean_distances`` / ``nearest_scores``: products and distances to stored
   centres written as sklearn computes them (``euclidean_distances``' expanded form, not
   ``sum((x - c)^2)``: the two round differently), for KMeans, NearestCentroid and mixtures.
@@ -35,7 +37,9 @@ from ..ir import (
     IsNull,
     Lookup,
     Not,
+    Or,
     add,
+    argmax,
     case,
     clip,
     div,
@@ -50,6 +54,7 @@ __all__ = [
     "fitted_inputs",
     "dense",
     "dot",
+    "wide_argmax",
     "euclidean_distances",
     "nearest_scores",
     "all_present",
@@ -83,6 +88,39 @@ def dense(matrix: Any) -> np.ndarray:
 def dot(xs: Sequence[Expr], weights: Any) -> Expr:
     """``x @ weights`` summed left to right (BLAS may group it otherwise: a few ulps)."""
     return total([mul(x, lit(float(w))) for x, w in zip(xs, weights, strict=True)])
+
+
+#: Up to this many values :func:`wide_argmax` is :func:`~skl2sql.ir.argmax` (one CASE; its
+#: comparisons grow with the square of the count).
+WIDE_ARGMAX_ABOVE = 8
+
+
+def wide_argmax(values: Sequence[Expr], labels: Sequence[Expr], ctx: Context) -> Expr:
+    """The label of the first largest value (``numpy.argmax``), NULL when any value is NULL.
+
+    Many values (a KMeans of 100 centres, a Birch of 170 subclusters) are reduced in rounds of
+    pairs, each pair keeping the left one unless the right is strictly larger, so the first of
+    equal values wins as in ``argmax``; ``k - 1`` comparisons in ``log2(k)`` stages instead of
+    ``k^2`` in one CASE (170 subclusters: 10 s to score 178 rows on DuckDB, as a tournament
+    well under a second)."""
+    if len(values) <= WIDE_ARGMAX_ABOVE:
+        return argmax(values, labels)
+    # (value, label) pairs; a NULL anywhere makes its pair's result NULL, and so the final one
+    pairs = list(zip(values, labels, strict=True))
+    while len(pairs) > 1:
+        merged: list[tuple[Expr, Expr]] = []
+        exprs: list[Expr] = []
+        for i in range(0, len(pairs) - 1, 2):
+            (a, la), (b, lb) = pairs[i], pairs[i + 1]
+            either_null = Or((IsNull(a), IsNull(b)))
+            exprs.append(Case(((either_null, lit(None)), (Compare(">", b, a), b)), a))
+            exprs.append(Case(((either_null, lit(None)), (Compare(">", b, a), lb)), la))
+        kept = ctx.materialize(exprs, "amax")
+        merged = [(kept[j], kept[j + 1]) for j in range(0, len(kept), 2)]
+        if len(pairs) % 2:
+            merged.append(pairs[-1])
+        pairs = merged
+    return pairs[0][1]
 
 
 def nearest_scores(xs: Sequence[Expr], centres: np.ndarray) -> list[Expr]:
