@@ -43,6 +43,13 @@ def wine() -> tuple[pd.DataFrame, np.ndarray]:
 
 
 @cache
+def digits() -> tuple[pd.DataFrame, np.ndarray]:
+    """Ten classes (8x8 images, 64 pixel columns): more classes than a one-CASE argmax is used for."""
+    X, y = datasets.load_digits(return_X_y=True, as_frame=True)
+    return X, y.to_numpy()
+
+
+@cache
 def diabetes() -> tuple[pd.DataFrame, np.ndarray]:
     X, y = datasets.load_diabetes(return_X_y=True, as_frame=True)
     return X, y.to_numpy()

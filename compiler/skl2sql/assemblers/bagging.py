@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 from sklearn.ensemble import BaggingClassifier, BaggingRegressor, IsolationForest
 
-from ..ir import Case, Compare, Expr, Func, argmax, div, lit, mul, sub
+from ..ir import Case, Compare, Expr, Func, div, lit, mul, sub
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import wide_argmax
 from .registry import predict as predict_sub
 from .registry import register
 from .trees import running_sum, sklearn_tree_exprs, tree_inputs
@@ -62,7 +63,7 @@ def assemble_bagging_classifier(est: Any, features: list[Feature], ctx: Context)
             per_est.append([Case(((Compare("=", vote, lit(c)), lit(1.0)),), lit(0.0)) for c in range(k)])
     sums = running_sum(per_est, ctx, None, "proba")
     probs = ctx.materialize([div(s, lit(float(est.n_estimators))) for s in sums], "proba")
-    label = argmax(probs, [label_literal(c) for c in classes])
+    label = wide_argmax(probs, [label_literal(c) for c in classes], ctx)
     return Prediction("classifier", label, tuple(classes), tuple(probs), _mean_decision(decisions, k, ctx, est))
 
 

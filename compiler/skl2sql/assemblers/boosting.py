@@ -38,7 +38,6 @@ from ..ir import (
     Literal,
     Not,
     Or,
-    argmax,
     div,
     lit,
     mul,
@@ -49,7 +48,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
-from .prep_common import all_present
+from .prep_common import all_present, wide_argmax
 from .registry import predict as predict_sub
 from .registry import register
 from .tree_common import route_left, tree_case
@@ -124,7 +123,7 @@ def assemble_gradient_boosting(est: Any, features: list[Feature], ctx: Context) 
         pred = Prediction("classifier", label, tuple(classes), proba=(p0, p1), decision=(z,))
     else:
         probs = softmax(raw, ctx.materialize)
-        pred = Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs), decision=tuple(raw))
+        pred = Prediction("classifier", wide_argmax(raw, labels, ctx), tuple(classes), proba=tuple(probs), decision=tuple(raw))
     return guard_prediction(pred, guard, ctx)  # decision_function is the raw score, as sklearn's
 
 
@@ -255,7 +254,7 @@ def assemble_hist_gradient_boosting(est: Any, features: list[Feature], ctx: Cont
         return Prediction("classifier", label, tuple(classes), proba=(p0, p1), decision=(z,))
     probs = softmax(raw, ctx.materialize)
     # decision_function is the raw score, as sklearn's
-    return Prediction("classifier", argmax(raw, labels), tuple(classes), proba=tuple(probs), decision=tuple(raw))
+    return Prediction("classifier", wide_argmax(raw, labels, ctx), tuple(classes), proba=tuple(probs), decision=tuple(raw))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +294,7 @@ def assemble_adaboost_classifier(est: Any, features: list[Feature], ctx: Context
         probs = softmax(half, ctx.materialize)
         decision: tuple[Expr, ...] = (dec,)
     else:
-        label_e = argmax(pred, labels)
+        label_e = wide_argmax(pred, labels, ctx)
         probs = softmax([div(p, lit(float(k - 1))) for p in pred], ctx.materialize)
         decision = tuple(pred)
     # decision_function as sklearn returns it (calibration and one-vs-rest read it)

@@ -23,10 +23,10 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.isotonic import IsotonicRegression
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Arith, Case, Compare, Expr, add, argmax, clip, div, lit, mul, sigmoid, sub, total
+from ..ir import And, Arith, Case, Compare, Expr, add, clip, div, lit, mul, sigmoid, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .meta import _decision, _name, _sub_prediction
-from .prep_common import piecewise_affine
+from .prep_common import piecewise_affine, wide_argmax
 from .registry import assemble, register
 
 __all__ = ["assemble_calibrated_classifier", "assemble_isotonic", "interp1d_linear", "isotonic_predict"]
@@ -135,7 +135,7 @@ def assemble_calibrated_classifier(est: Any, features: list[Feature], ctx: Conte
     count = float(len(per))
     mean = ctx.materialize([div(total([q[k] for q in per]), lit(count)) for k in range(n)], "calmean")
     labels = [label_literal(c) for c in classes]
-    return Prediction("classifier", argmax(mean, labels), tuple(classes), proba=tuple(mean))
+    return Prediction("classifier", wide_argmax(mean, labels, ctx), tuple(classes), proba=tuple(mean))
 
 
 try:  # scikit-learn >= 1.6

@@ -32,9 +32,9 @@ from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 from sklearn.neighbors import NearestCentroid
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Expr, Func, argmax, greatest, lit, mul, safe_exp, sub, total
+from ..ir import Arith, Expr, Func, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
-from .prep_common import euclidean_distances, fitted_inputs, nearest_scores
+from .prep_common import euclidean_distances, fitted_inputs, nearest_scores, wide_argmax
 from .registry import register
 
 __all__ = ["assemble_qda", "assemble_nearest_centroid"]
@@ -64,7 +64,7 @@ def assemble_qda(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         half = mul(lit(-0.5), Arith("+", norm2, lit(log_det)))
         scores.append(Arith("+", half, lit(float(np.log(est.priors_[k])))))
     scores = ctx.materialize(scores, "qda")
-    return _from_scores(scores, classes, argmax(scores, [label_literal(c) for c in classes]), ctx)
+    return _from_scores(scores, classes, wide_argmax(scores, [label_literal(c) for c in classes], ctx), ctx)
 
 
 def _from_scores(scores: list[Expr], classes: list[Any], label: Expr, ctx: Context) -> Prediction:
@@ -100,9 +100,9 @@ def assemble_nearest_centroid(est: Any, features: list[Feature], ctx: Context) -
     )
     if np.isclose(priors, 1 / len(classes)).all():
         near = ctx.materialize([mul(lit(-1.0), d) for d in _distances(xs, centroids, metric, ctx, squared=False)], "near")
-        label = argmax(near, labels)
+        label = wide_argmax(near, labels, ctx)
     else:
-        label = argmax(scores, labels)
+        label = wide_argmax(scores, labels, ctx)
     if metric != "euclidean":  # sklearn offers predict_proba and decision_function for euclidean only
         return Prediction("classifier", label, tuple(classes))
     return _from_scores(scores, classes, label, ctx)

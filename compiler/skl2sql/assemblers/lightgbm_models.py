@@ -44,7 +44,6 @@ from ..ir import (
     InList,
     IsNull,
     Or,
-    argmax,
     div,
     lit,
     mul,
@@ -54,6 +53,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import wide_argmax
 from .registry import register
 from .tree_common import flat_tree_expr, pin_casts, route_left, tree_case
 
@@ -453,7 +453,7 @@ def booster_prediction(model: LgbModel, features: Sequence[Feature], ctx: Contex
         raise UnsupportedEstimatorError(f"LightGBM objective {model.objective!r} cannot be used by a classifier")
     if len(probs) != len(classes):
         raise UnsupportedEstimatorError(f"LightGBM model has {len(probs)} classes, the estimator {len(classes)}")
-    return Prediction("classifier", argmax(probs, labels), tuple(classes), proba=tuple(probs), decision=tuple(scores))
+    return Prediction("classifier", wide_argmax(probs, labels, ctx), tuple(classes), proba=tuple(probs), decision=tuple(scores))
 
 
 def model_of(booster: Any) -> LgbModel:

@@ -63,7 +63,6 @@ from ..ir import (
     Compare,
     Expr,
     Literal,
-    argmax,
     clip,
     div,
     lit,
@@ -75,7 +74,7 @@ from ..ir import (
     total,
 )
 from ..program import Context, Feature, Prediction, label_literal
-from .prep_common import all_present
+from .prep_common import all_present, wide_argmax
 from .registry import register
 
 __all__ = [
@@ -258,7 +257,7 @@ def classifier_from_scores(
             return Prediction("classifier", label, tuple(classes), tuple(_modified_huber(scores, ctx)), decision)
         p1 = ctx.materialize([sigmoid(z)], "proba")[0]
         return Prediction("classifier", label, tuple(classes), (sub(lit(1.0), p1), p1), decision)
-    label = argmax(scores, labels)
+    label = wide_argmax(scores, labels, ctx)
     if proba is None:
         return Prediction("classifier", label, tuple(classes), decision=decision)
     if proba == "logistic":

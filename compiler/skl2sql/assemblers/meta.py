@@ -39,7 +39,6 @@ from ..ir import (
     Compare,
     Expr,
     Func,
-    argmax,
     div,
     lit,
     mul,
@@ -49,7 +48,7 @@ from ..ir import (
 from ..program import Context, Feature, Prediction, label_literal
 from .inverse_transforms import power_inverse, quantile_inverse, single_target
 from .linear import exp_or_null
-from .prep_common import all_present, nearest_scores
+from .prep_common import all_present, nearest_scores, wide_argmax
 from .registry import predict, register
 
 __all__ = [
@@ -150,7 +149,7 @@ def assemble_one_vs_rest(est: Any, features: list[Feature], ctx: Context) -> Pre
     preds = [_sub_prediction(e, features, ctx) for e in subs]
     scores = ctx.materialize([_ovr_score(est, e, p) for e, p in zip(subs, preds, strict=True)], "ovr")
     if y_type == "multiclass":
-        label = argmax(scores, labels)
+        label = wide_argmax(scores, labels, ctx)
     else:
         first = subs[0]
         thresh = lit(0.0 if hasattr(first, "decision_function") and is_classifier(first) else 0.5)
@@ -197,7 +196,7 @@ def assemble_output_code(est: Any, features: list[Feature], ctx: Context) -> Pre
     code_book = np.asarray(est.code_book_, dtype=np.float64)
     negated = ctx.materialize([mul(lit(-1.0), s) for s in nearest_scores(scores, code_book)], "near")
     classes = list(est.classes_)
-    return Prediction("classifier", argmax(negated, [label_literal(c) for c in classes]), tuple(classes))
+    return Prediction("classifier", wide_argmax(negated, [label_literal(c) for c in classes], ctx), tuple(classes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +331,7 @@ def assemble_voting_classifier(est: Any, features: list[Feature], ctx: Context) 
                 raise UnsupportedEstimatorError(f"{_name(est)}: {_name(e)} has no predict_proba for soft voting")
             probas.append(p.proba)
         avg = ctx.materialize([_average([pr[k] for pr in probas], weights) for k in range(n)], "vote")
-        return Prediction("classifier", argmax(avg, labels), tuple(classes), tuple(avg))
+        return Prediction("classifier", wide_argmax(avg, labels, ctx), tuple(classes), tuple(avg))
     ws = weights if weights is not None else [1.0] * len(preds)
     votes: list[Expr] = []
     for k in range(n):
@@ -343,7 +342,7 @@ def assemble_voting_classifier(est: Any, features: list[Feature], ctx: Context) 
             terms.append(Case(((Compare("=", p.value, own), lit(w)), (Compare("!=", p.value, own), lit(0.0))), None))
         votes.append(total(terms))
     votes = ctx.materialize(votes, "votes")
-    return Prediction("classifier", argmax(votes, labels), tuple(classes))
+    return Prediction("classifier", wide_argmax(votes, labels, ctx), tuple(classes))
 
 
 @register(VotingRegressor)

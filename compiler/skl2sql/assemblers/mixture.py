@@ -32,9 +32,9 @@ import numpy as np
 from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Expr, Func, add, argmax, greatest, lit, mul, safe_exp, sub, total
+from ..ir import Arith, Expr, Func, add, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction
-from .prep_common import dot, fitted_inputs
+from .prep_common import dot, fitted_inputs, wide_argmax
 from .registry import register
 
 __all__ = ["assemble_mixture"]
@@ -115,7 +115,7 @@ def assemble_mixture(est: Any, features: list[Feature], ctx: Context) -> Predict
     log_sum = ctx.materialize([Func("ln", (total([safe_exp(s) for s in shifted]),))], "glse")[0]
     proba = tuple(safe_exp(sub(s, log_sum)) for s in shifted)
     components = tuple(range(len(scores)))
-    label = argmax(scores, [lit(k) for k in components])
+    label = wide_argmax(scores, [lit(k) for k in components], ctx)
     return Prediction("cluster", label, components, proba, extra=(("score_samples", add(log_sum, top)),))
 
 

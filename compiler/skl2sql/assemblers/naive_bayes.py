@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from sklearn.naive_bayes import BernoulliNB, CategoricalNB, ComplementNB, GaussianNB, MultinomialNB
 
-from ..ir import And, Arith, Case, Compare, Expr, Func, argmax, div, greatest, lit, mul, safe_exp, sub, total
+from ..ir import And, Arith, Case, Compare, Expr, Func, div, greatest, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
-from .prep_common import fitted_inputs
+from .prep_common import fitted_inputs, wide_argmax
 from .registry import register
 
 __all__ = ["assemble_gaussian_nb", "assemble_discrete_nb", "assemble_categorical_nb"]
@@ -42,7 +42,7 @@ def _from_jll(jll: Sequence[Expr], est: Any, ctx: Context) -> Prediction:
     top = ctx.materialize([greatest(jll)], "jmax")[0]
     lse = ctx.materialize([Arith("+", top, Func("ln", (total([safe_exp(sub(j, top)) for j in jll]),)))], "lse")[0]
     proba = ctx.materialize([safe_exp(sub(j, lse)) for j in jll], "nb")
-    return Prediction("classifier", argmax(jll, labels), tuple(classes), tuple(proba))
+    return Prediction("classifier", wide_argmax(jll, labels, ctx), tuple(classes), tuple(proba))
 
 
 @register(GaussianNB)

@@ -21,8 +21,9 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Case, Compare, Expr, argmax, lit, mul, sigmoid, softmax, sub, tanh, total
+from ..ir import Case, Compare, Expr, lit, mul, sigmoid, softmax, sub, tanh, total
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import wide_argmax
 from .registry import register
 
 __all__ = ["assemble_mlp"]
@@ -72,7 +73,7 @@ def assemble_mlp(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         return Prediction("classifier", label, tuple(classes), (sub(lit(1.0), p1), p1))
     if kind == "softmax" and len(out) == len(classes):
         probs = ctx.materialize(softmax(out, ctx.materialize), "proba")
-        return Prediction("classifier", argmax(probs, labels), tuple(classes), tuple(probs))
+        return Prediction("classifier", wide_argmax(probs, labels, ctx), tuple(classes), tuple(probs))
     raise UnsupportedEstimatorError(
         f"MLPClassifier with output activation {kind!r} and {len(out)} outputs (multilabel) is not supported"
     )

@@ -23,8 +23,9 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.multiclass import OneVsOneClassifier
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, Func, argmax, div, lit, mul, total
+from ..ir import Arith, Case, Compare, Expr, Func, div, lit, mul, total
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import wide_argmax
 from .registry import predict, register
 
 __all__ = ["pairs", "indicator", "count_wins", "ovr_decision_function", "assemble_one_vs_one"]
@@ -104,4 +105,4 @@ def assemble_one_vs_one(est: Any, features: list[Feature], ctx: Context) -> Pred
         y = values[1]
         label: Expr = Case(((Compare(">", y, lit(threshold)), labels[1]), (Compare("<=", y, lit(threshold)), labels[0])), None)
         return Prediction("classifier", label, tuple(classes), decision=(y,))
-    return Prediction("classifier", argmax(values, labels), tuple(classes), decision=tuple(values))
+    return Prediction("classifier", wide_argmax(values, labels, ctx), tuple(classes), decision=tuple(values))

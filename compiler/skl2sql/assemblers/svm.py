@@ -35,11 +35,11 @@ import numpy as np
 from sklearn.svm import SVC, SVR, NuSVC, NuSVR, OneClassSVM
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Case, Compare, Expr, argmax, lit, mul, sub, total
+from ..ir import Arith, Case, Compare, Expr, lit, mul, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .kernels import kernel_values
 from .one_vs_one import count_wins, ovr_decision_function, pairs
-from .prep_common import dense, fitted_inputs
+from .prep_common import dense, fitted_inputs, wide_argmax
 from .registry import register
 
 __all__ = ["assemble_svc", "assemble_svr", "assemble_one_class_svm"]
@@ -128,5 +128,5 @@ def assemble_svc(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     # sklearn: _ovr_decision_function(dec < 0, -dec, k): c_i -= -dec, c_j += -dec
     ovr = ovr_decision_function(_outcomes(decs, on_zero=0), [(d, mul(lit(-1.0), d)) for d in decs], k, ctx)
     # libsvm's predict: the first class with the most votes (``break_ties``: the largest ovr value)
-    label = argmax(ovr if est.break_ties else ctx.materialize(count_wins(_outcomes(decs, on_zero=1), k), "votes"), labels)
+    label = wide_argmax(ovr if est.break_ties else ctx.materialize(count_wins(_outcomes(decs, on_zero=1), k), "votes"), labels, ctx)
     return Prediction("classifier", label, tuple(classes), decision=tuple(ovr))

@@ -42,8 +42,9 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, argmax, div, lit, total
+from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, div, lit, total
 from ..program import Context, Feature, Prediction, label_literal
+from .prep_common import wide_argmax
 from .registry import register
 from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
 
@@ -333,7 +334,7 @@ def assemble_forest_classifier(est: Any, features: list[Feature], ctx: Context) 
     for k, classes in enumerate(_output_classes(est)):
         probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes), k if several else None)
         probs = ctx.materialize(probs, "proba")
-        label = argmax(probs, [label_literal(c) for c in classes])
+        label = wide_argmax(probs, [label_literal(c) for c in classes], ctx)
         targets.append(Prediction("classifier", label, tuple(classes), proba=tuple(probs)))
     return guard_prediction(_several(targets), float32_guard(xs, allow_null=True), ctx)
 

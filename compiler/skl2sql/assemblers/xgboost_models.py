@@ -31,9 +31,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, argmax, lit, sigmoid, softmax, sub
+from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, lit, sigmoid, softmax, sub
 from ..program import Context, Feature, Prediction, label_literal
 from .lightgbm_models import sum_trees
+from .prep_common import wide_argmax
 from .registry import register
 from .tree_common import float32_lt_threshold, pin_casts, route_left, tree_case
 from .trees import guard_prediction
@@ -346,7 +347,7 @@ def _prediction(model: XgbModel, margins: list[Expr], ctx: Context, classes: Seq
         if len(margins) != len(classes):
             raise UnsupportedEstimatorError(f"XGBoost model has {len(margins)} classes, the estimator {len(classes)}")
         probs = ctx.materialize(softmax(margins, ctx.materialize), "proba")
-        return Prediction("classifier", argmax(probs, labels), tuple(classes), proba=tuple(probs))
+        return Prediction("classifier", wide_argmax(probs, labels, ctx), tuple(classes), proba=tuple(probs))
     if obj in _LOGISTIC and len(classes) == 2:
         p1 = ctx.materialize([sigmoid(margins[0])], "proba")[0]
         # XGBClassifier.predict: class 1 where p > 0.5
