@@ -202,3 +202,48 @@ def test_a_project_with_no_model_yet_builds(tmp_path: Path) -> None:
     finally:
         restore_env(old)
     assert res.success, res.exception
+
+
+def test_multioutput_model_builds_and_labels_for_it_are_a_clear_error(tmp_path: Path) -> None:
+    """A model with two targets: `dbt build` scores `prediction_0` and `prediction_1` equal to
+    sklearn's and profiles both in the baseline; labels configured for it stop the performance
+    model with an error naming the model and its task, rather than computing nonsense."""
+    from dbt_harness import customer_table, customers, write_seed
+    from sklearn.linear_model import LinearRegression
+    from sklearn.multioutput import MultiOutputRegressor
+
+    from skl2sql.dbt import add_model
+
+    project = fresh_project(tmp_path / "project")
+    db = project / "skl2sql.duckdb"
+    X, y = customers()
+    targets = np.c_[y, X.iloc[:, 0] * 2.0]
+    model = MultiOutputRegressor(LinearRegression()).fit(X, targets)
+    write_seed(project, "customers", customer_table(X, range(40), ["b1"] * 40))
+    add_model(model, name="multi", project=project, input="stg_customers", keep=["customer_id"],
+              dialects=["duckdb"], training_data=X, batch_column="batch_id")
+    old = set_env({"SKL2SQL_DUCKDB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    try:
+        assert run_dbt(project, "deps").success
+        built = run_dbt(project, "build")
+        assert built.success, built.exception
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            got = con.execute(select_all("predict_multi", None, "duckdb")).fetchnumpy()
+            profiled = con.execute(
+                "select distinct feature from skl2sql_baseline_multi where role = 'prediction' order by 1"
+            ).fetchall()
+        finally:
+            con.close()
+        labelled = run_dbt(project, "build", "--select", "skl2sql_monitor_performance",
+                           vars_yaml="{skl2sql_labels: {multi: {relation: stg_customers, label_column: radius, key: [customer_id]}}}")
+    finally:
+        restore_env(old)
+    order = np.argsort(got["customer_id"])
+    want = model.predict(X.iloc[:40])
+    for i in range(2):
+        np.testing.assert_allclose(np.asarray(got[f"prediction_{i}"], dtype=float)[order], want[:, i], rtol=1e-9, atol=1e-9)
+    assert profiled == [("prediction_0",), ("prediction_1",)]
+    assert not labelled.success
+    text = str(labelled.exception) + " ".join(str(getattr(r, "message", "")) for r in (labelled.result or []) if labelled.result)
+    assert "multi" in text and "multioutput" in text and "no label metrics" in text, text
