@@ -1,4 +1,5 @@
-"""GaussianProcessRegressor: the predictive mean, ``K(x, X_train_) @ alpha_``, un-normalised.
+"""GaussianProcessRegressor (the predictive mean, ``K(x, X_train_) @ alpha_``, un-normalised) and
+GaussianProcessClassifier (Laplace approximation, probabilities as sklearn integrates them).
 
 sklearn's ``predict`` (without ``return_std``/``return_cov``) evaluates the fitted kernel
 ``kernel_`` between the row and every training row, multiplies by ``alpha_`` and, with
@@ -15,9 +16,21 @@ sklearn kernel objects, evaluated here node by node as sklearn writes each ``__c
 - ``Sum``, ``Product`` and ``Exponentiation`` of those.
 
 Squared distances are summed dimension by dimension, as SciPy's ``cdist`` does; ``alpha_``
-products left to right where BLAS may group them otherwise. Refused: other kernels
-(``ExpSineSquared`` needs a sine; ``Matern`` with other ``nu`` needs Bessel functions), multi-target
-models, and an unfitted prior (no ``X_train_``). A NULL feature gives NULL (sklearn refuses NaN).
+products left to right where BLAS may group them otherwise. A regressor fitted on several
+targets gives one ``prediction_<i>`` each. Refused: other kernels (``ExpSineSquared`` needs a
+sine; ``Matern`` with other ``nu`` needs Bessel functions) and an unfitted prior (no
+``X_train_``). A NULL feature gives NULL (sklearn refuses NaN).
+
+GaussianProcessClassifier: each binary problem (``_BinaryGaussianProcessClassifierLaplace``) has
+the latent mean ``f = K(x, X_train_) @ (y_train_ - pi_)`` and variance ``var = k(x, x) - |v|^2``
+with ``v = solve(L_, W_sr_ * K)``, written as ``A @ K`` with ``A = solve(L_, diag(W_sr_))``
+computed by SciPy (``n^2`` terms per row for ``n`` training rows: keep the training set small);
+``k(x, x)`` is the kernel's constant diagonal (stationary kernels only). ``predict`` is
+``classes_[f > 0]``; ``predict_proba`` sklearn's sum of five error functions (Williams & Barber),
+``erf(z) = 2 ndtr(z sqrt(2)) - 1`` through :func:`~.normal_dist.normal_cdf` (a few 1e-16). More
+classes go through sklearn's own ``base_estimator_`` (one-vs-rest, or one-vs-one for labels).
+A variance rounded to 0 or below (a row on a training point with no noise) gives NULL
+probabilities where sklearn's are NaN.
 """
 
 from __future__ import annotations
@@ -27,27 +40,53 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.gaussian_process import GaussianProcessRegressor
+from scipy.linalg import solve
+from sklearn.gaussian_process import GaussianProcessClassifier, GaussianProcessRegressor
 from sklearn.gaussian_process import kernels as gpk
+from sklearn.gaussian_process._gpc import COEFS, LAMBDAS, _BinaryGaussianProcessClassifierLaplace
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Arith, Expr, Func, add, div, lit, mul, safe_exp, total
-from ..program import Context, Feature, Prediction
+from ..ir import EXP_FLOOR, Arith, Case, Compare, Expr, Func, add, div, lit, mul, sub, total
+from ..program import Context, Feature, Prediction, label_literal
 from .kernels import squared_gap
-from .prep_common import fitted_inputs
-from .registry import register
+from .normal_dist import normal_cdf
+from .prep_common import dot, fitted_inputs
+from .registry import predict, register
 
-__all__ = ["assemble_gaussian_process_regressor"]
+__all__ = ["assemble_gaussian_process_regressor", "assemble_gaussian_process_classifier", "assemble_binary_gpc"]
+
+
+#: ``numpy.exp`` is exactly 0 at and below this (the largest x whose exp rounds below half the smallest
+#: subnormal, 2^-1075).
+EXP_ZERO_BELOW = -745.1332191019412
 
 
 class _Evaluator:
     """Kernel values between the row ``xs`` and each training row, one list per kernel node."""
 
-    def __init__(self, xs: list[Expr], train: np.ndarray, ctx: Context) -> None:
+    def __init__(self, xs: list[Expr], train: np.ndarray, ctx: Context, owner: str = "GaussianProcessRegressor") -> None:
+        self.owner = owner
         self.xs = xs
         self.train = train
         self.ctx = ctx
         self.scaled: dict[bytes, list[Expr]] = {}
+
+    def _exp(self, x: Expr) -> Expr:
+        """``numpy.exp(x)`` including its subnormal results and its exact 0 below
+        :data:`EXP_ZERO_BELOW` (inclusive); ``safe_exp``'s clamp at -700 would leave ~1e-304 where NumPy has
+        0, and the sign of a classifier's latent mean far from every training row (a sum of such
+        values, exactly 0 in sklearn, so the first class) would then decide the label. Engines
+        that raise on underflow (PostgreSQL) compute ``exp(x + 700) * exp(-700)``, a product
+        they accept while it is not 0."""
+        x = self.ctx.materialize([x], "ex")[0]
+        low = Func("exp", (add(x, lit(-EXP_FLOOR)),))
+        return Case(
+            (
+                (Compare("<=", x, lit(EXP_ZERO_BELOW)), lit(0.0)),
+                (Compare("<", x, lit(EXP_FLOOR)), mul(low, lit(math.exp(EXP_FLOOR)))),
+            ),
+            Func("exp", (x,)),
+        )
 
     def _scaled_inputs(self, scale: np.ndarray) -> list[Expr]:
         """``x / length_scale``, computed once per distinct length scale."""
@@ -83,7 +122,7 @@ class _Evaluator:
         if kind is gpk.RBF:
             scale = self._length_scale(k)
             d2 = self._squared_distances(self._scaled_inputs(scale), self.train / scale)
-            return [safe_exp(mul(lit(-0.5), d)) for d in d2]
+            return [self._exp(mul(lit(-0.5), d)) for d in d2]
         if kind is gpk.Matern:
             return self._matern(k)
         if kind is gpk.RationalQuadratic:
@@ -93,7 +132,7 @@ class _Evaluator:
             d2 = self.ctx.materialize(self._squared_distances(self.xs, self.train), "d2")
             return [Func("power", (add(lit(1.0), div(d, lit(denom))), lit(-float(k.alpha)))) for d in d2]
         raise UnsupportedEstimatorError(
-            f"GaussianProcessRegressor kernel {type(k).__name__} is not supported: RBF, Matern (nu 0.5, 1.5, 2.5, inf), "
+            f"{self.owner} kernel {type(k).__name__} is not supported: RBF, Matern (nu 0.5, 1.5, 2.5, inf), "
             "RationalQuadratic, DotProduct, ConstantKernel, WhiteKernel and their sums, products and powers are"
         )
 
@@ -106,32 +145,84 @@ class _Evaluator:
         d = self.ctx.materialize([Func("sqrt", (e,)) for e in d2], "dist")
         if nu == math.inf:
             # sklearn: exp(-dists ** 2 / 2) with dists = sqrt(d2); the square of the root is d2 within an ulp
-            return [safe_exp(div(mul(lit(-1.0), Arith("*", v, v)), lit(2.0))) for v in d]
+            return [self._exp(div(mul(lit(-1.0), Arith("*", v, v)), lit(2.0))) for v in d]
         if nu == 0.5:
-            return [safe_exp(mul(lit(-1.0), v)) for v in d]
+            return [self._exp(mul(lit(-1.0), v)) for v in d]
         factor = math.sqrt(3.0) if nu == 1.5 else math.sqrt(5.0)
         scaled = self.ctx.materialize([mul(v, lit(factor)) for v in d], "mk")
         if nu == 1.5:
-            return [Arith("*", add(lit(1.0), v), safe_exp(mul(lit(-1.0), v))) for v in scaled]
+            return [Arith("*", add(lit(1.0), v), self._exp(mul(lit(-1.0), v))) for v in scaled]
         return [
-            Arith("*", total([lit(1.0), v, div(Arith("*", v, v), lit(3.0))]), safe_exp(mul(lit(-1.0), v))) for v in scaled
+            Arith("*", total([lit(1.0), v, div(Arith("*", v, v), lit(3.0))]), self._exp(mul(lit(-1.0), v))) for v in scaled
         ]
+
+
+def _training_rows(est: Any) -> np.ndarray:
+    if not hasattr(est, "X_train_"):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} without training data (the prior) is not supported")
+    train = est.X_train_
+    if not isinstance(train, np.ndarray) or train.dtype.kind not in "fiu":
+        raise UnsupportedEstimatorError(f"{type(est).__name__} fitted on non-numeric data is not supported")
+    return np.asarray(train, dtype=np.float64)
 
 
 @register(GaussianProcessRegressor)
 def assemble_gaussian_process_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    if not hasattr(est, "X_train_"):
-        raise UnsupportedEstimatorError("GaussianProcessRegressor without training data (the prior) is not supported")
-    alpha = np.asarray(est.alpha_, dtype=np.float64)
-    if alpha.ndim == 2 and alpha.shape[1] != 1:
-        raise UnsupportedEstimatorError(f"GaussianProcessRegressor with {alpha.shape[1]} targets is not supported")
-    train = est.X_train_
-    if not isinstance(train, np.ndarray) or train.dtype.kind not in "fiu":
-        raise UnsupportedEstimatorError("GaussianProcessRegressor fitted on non-numeric data is not supported")
-    train = np.asarray(train, dtype=np.float64)
+    train = _training_rows(est)
+    alpha = np.asarray(est.alpha_, dtype=np.float64).reshape(len(train), -1)
     xs = fitted_inputs(est, features, ctx, train.shape[1])
     values = ctx.materialize(_Evaluator(xs, train, ctx).values(est.kernel_), "k", pin=True)
-    mean = total([mul(v, lit(float(a))) for v, a in zip(values, alpha.reshape(-1), strict=True)])
-    std = float(np.asarray(est._y_train_std).reshape(-1)[0])
-    offset = float(np.asarray(est._y_train_mean).reshape(-1)[0])
-    return Prediction("regressor", add(mul(lit(std), mean), lit(offset)))
+    stds = np.broadcast_to(np.asarray(est._y_train_std, dtype=np.float64).reshape(-1), (alpha.shape[1],))
+    means = np.broadcast_to(np.asarray(est._y_train_mean, dtype=np.float64).reshape(-1), (alpha.shape[1],))
+    targets = tuple(
+        Prediction("regressor", add(mul(lit(float(s)), total([mul(v, lit(float(a))) for v, a in zip(values, w, strict=True)])), lit(float(m))))
+        for w, s, m in zip(alpha.T, stds, means, strict=True)
+    )
+    return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+
+
+def _erf(z: Expr, ctx: Context) -> Expr:
+    """``erf(z) = 2 ndtr(z sqrt(2)) - 1``."""
+    return sub(mul(lit(2.0), normal_cdf(mul(z, lit(math.sqrt(2.0))), ctx)), lit(1.0))
+
+
+@register(_BinaryGaussianProcessClassifierLaplace)
+def assemble_binary_gpc(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """One binary Laplace GPC (module docstring)."""
+    train = _training_rows(est)
+    xs = fitted_inputs(est, features, ctx, train.shape[1])
+    kernel = est.kernel_
+    if not kernel.is_stationary():
+        raise UnsupportedEstimatorError("GaussianProcessClassifier with a non-stationary kernel (its variance varies by row) is not supported")
+    k_star = ctx.materialize(_Evaluator(xs, train, ctx, "GaussianProcessClassifier").values(kernel), "k", pin=True)
+    mean = ctx.materialize([dot(k_star, np.asarray(est.y_train_ - est.pi_, dtype=np.float64))], "gpf")[0]
+    weights = solve(est.L_, np.diag(np.asarray(est.W_sr_, dtype=np.float64)))
+    v = ctx.materialize([dot(k_star, row) for row in weights], "gpv")
+    diag = float(np.asarray(kernel.diag(np.zeros((1, train.shape[1]))), dtype=np.float64)[0])
+    var = ctx.materialize([sub(lit(diag), total([Arith("*", e, e) for e in v]))], "gpvar")[0]
+    positive = ctx.materialize([Case(((Compare(">", var, lit(0.0)), var),), None)], "gpvp")[0]
+    alpha = ctx.materialize([div(lit(1.0), mul(lit(2.0), positive))], "gpa")[0]
+    denom = mul(lit(2.0), Func("sqrt", (mul(positive, lit(2.0 * math.pi)),)))
+    integrals = []
+    for lam in np.asarray(LAMBDAS, dtype=np.float64).ravel():
+        gamma = mul(lit(float(lam)), mean)
+        inner = mul(gamma, Func("sqrt", (div(alpha, add(alpha, lit(float(lam) ** 2))),)))
+        integrals.append(div(mul(Func("sqrt", (div(lit(math.pi), alpha),)), _erf(inner, ctx)), denom))
+    coefs = np.asarray(COEFS, dtype=np.float64).ravel()
+    pi_star = ctx.materialize(
+        [add(total([mul(lit(float(c)), e) for c, e in zip(coefs, integrals, strict=True)]), lit(float(0.5 * coefs.sum())))], "gpp"
+    )[0]
+    classes = list(est.classes_)
+    labels = [label_literal(c) for c in classes]
+    label = Case(((Compare(">", mean, lit(0.0)), labels[1]), (Compare("<=", mean, lit(0.0)), labels[0])), None)
+    return Prediction("classifier", label, tuple(classes), (sub(lit(1.0), pi_star), pi_star))
+
+
+@register(GaussianProcessClassifier)
+def assemble_gaussian_process_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
+    """Two classes: the binary Laplace model; more: sklearn's ``base_estimator_`` (one-vs-rest
+    over binary ones, whose probabilities it normalises; one-vs-one gives labels only)."""
+    p = predict(est.base_estimator_, features, ctx)
+    if len(est.classes_) > 2 and est.multi_class == "one_vs_one":
+        return Prediction("classifier", p.value, p.classes)  # sklearn offers no probabilities there
+    return p
