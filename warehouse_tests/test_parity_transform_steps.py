@@ -1,7 +1,7 @@
 """Parity of transformer steps added for pipelines: KMeans distances and LDA's projection (the
 ``transform`` of predictors used as a step), the cross-decomposition transforms (PLSCanonical,
-CCA, PLSSVD) and the kernel approximations (Nystroem with every kernel written, RBFSampler,
-SkewedChi2Sampler), on every engine, with NULL-laden rows (refused: NULL)."""
+CCA, PLSSVD), KernelPCA and the kernel approximations (Nystroem with every kernel written,
+RBFSampler, SkewedChi2Sampler), on every engine, with NULL-laden rows (refused: NULL)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.cross_decomposition import CCA, PLSSVD, PLSCanonical
+from sklearn.decomposition import KernelPCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.kernel_approximation import Nystroem, RBFSampler, SkewedChi2Sampler
 from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
@@ -26,7 +27,11 @@ from parity import case_cache, check_parity
 
 
 def _fit(steps: list[Any], data: str, rows: int = 120) -> tuple[Any, pd.DataFrame]:
-    X, y = getattr(datasets, data)()
+    if data == "diabetes_few":  # KernelPCA keeps every training row in its SQL
+        X, y = datasets.diabetes()
+        X, y = X.iloc[:120], y[:120]
+    else:
+        X, y = getattr(datasets, data)()
     return make_pipeline(*steps).fit(X, y), X.iloc[:: max(1, len(X) // rows)]
 
 
@@ -66,6 +71,14 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
         "breast_cancer",
     ),
     "rbf_sampler_mixed_nulls": lambda: _mixed([StandardScaler(), RBFSampler(n_components=10, random_state=0), LogisticRegression()]),
+    "kernel_pca_rbf_logistic": lambda: _fit(
+        [StandardScaler(), KernelPCA(n_components=4, kernel="rbf", gamma=0.1), LogisticRegression()], "iris", rows=60
+    ),
+    "kernel_pca_poly_alone": lambda: _fit([StandardScaler(), KernelPCA(n_components=3, kernel="poly", degree=2), "passthrough"], "iris"),
+    "kernel_pca_sigmoid_ridge": lambda: _fit(
+        [StandardScaler(), KernelPCA(n_components=5, kernel="sigmoid", gamma=0.05), Ridge()], "diabetes_few"
+    ),
+    "kernel_pca_linear_mixed_nulls": lambda: _mixed([StandardScaler(), KernelPCA(n_components=2), LogisticRegression()]),
     "skewed_chi2_logistic": lambda: _fit(
         [MinMaxScaler(), SkewedChi2Sampler(skewedness=0.5, n_components=30, random_state=0), LogisticRegression(max_iter=1000)],
         "breast_cancer",
