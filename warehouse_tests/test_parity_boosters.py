@@ -644,12 +644,24 @@ def test_xgboost_unsupported_settings() -> None:
     lin = xgb.XGBRegressor(booster="gblinear", n_estimators=3, n_jobs=1).fit(X, y)
     with pytest.raises(UnsupportedEstimatorError, match="gblinear"):
         skl2sql.compile(lin, table="t")
-    multi = xgb.XGBRegressor(n_estimators=3, n_jobs=1).fit(X, np.c_[y, y])
-    with pytest.raises(UnsupportedEstimatorError, match="multi-output"):
-        skl2sql.compile(multi, table="t")
+    vector = xgb.XGBRegressor(n_estimators=3, n_jobs=1, multi_strategy="multi_output_tree").fit(X, np.c_[y, y])
+    with pytest.raises(UnsupportedEstimatorError, match="vector-leaf"):
+        skl2sql.compile(vector, table="t")
     booster = xgb.train({"nthread": 1}, xgb.DMatrix(X.to_numpy(), y), num_boost_round=2)
     with pytest.raises(skl2sql.SchemaError):
         skl2sql.compile(booster, table="t")
+
+
+@pytest.mark.parametrize("objective", ["reg:squarederror", "count:poisson"])
+def test_xgboost_multi_target(objective: str, engine: Engine) -> None:
+    """Several targets, one tree per target per round (``multi_strategy='one_output_per_tree'``,
+    the default): each target's trees from its own base score, one ``prediction_<i>`` each.
+    Tolerance as every XGBoost output (float32 accumulation, docs/boosters.md)."""
+    X, y = datasets.diabetes()
+    targets = np.c_[y, y / 2.0 + 5.0]
+    est = xgb.XGBRegressor(n_estimators=15, max_depth=3, objective=objective, n_jobs=1, random_state=0).fit(X, targets)
+    compiled = check_parity(est, X.iloc[::3], engine, atol=1e-5, rtol=1e-5)
+    assert compiled.outputs == ["prediction_0", "prediction_1"]
 
 
 @pytest.mark.parametrize("suffix", ["json", "ubj"])

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, lit, sigmoid, softmax, sub
+from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, lit, safe_exp, sigmoid, softmax, sub
 from ..program import Context, Feature, Prediction, label_literal
 from .lightgbm_models import sum_trees
 from .prep_common import wide_argmax
@@ -104,6 +104,7 @@ class XgbModel:
     base_score: list[float]
     num_class: int
     num_feature: int
+    num_target: int
     feature_names: list[str]
     trees: list[XgbTree]
     category_values: dict[int, tuple[Any, ...]] = field(default_factory=dict)
@@ -126,8 +127,6 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
         )
     model = gb["model"]
     mp = learner["learner_model_param"]
-    if int(mp.get("num_target", "1")) > 1:
-        raise UnsupportedEstimatorError("XGBoost multi-output (num_target > 1) models are not supported")
     objective = learner["objective"]["name"]
     text = str(mp.get("base_score", "0")).strip("[]")
     base = [_f32(v) for v in text.split(",") if v.strip()]
@@ -164,6 +163,7 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
         base_score=base,
         num_class=int(mp.get("num_class", "0")),
         num_feature=int(mp.get("num_feature", "0")),
+        num_target=max(int(mp.get("num_target", "1")), 1),
         feature_names=names,
         trees=trees,
         category_values=_recorded_categories(model, names) if categorical else {},
@@ -265,7 +265,8 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> tupl
     known = _IDENTITY | _LOGISTIC | _EXP | _MULTI
     if model.objective not in known:
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
-    n_groups = max(model.num_class, 1) if model.objective in _MULTI else 1
+    # one tree group per class, or per target of a multi-target model (one_output_per_tree)
+    n_groups = max(model.num_class, 1) if model.objective in _MULTI else model.num_target
     _check_categorical(model, features)
     xs = pin_casts(
         [_category_input(model, j, f) if j in model.categorical else ctx.number(f.expr, finite=False)
@@ -327,21 +328,26 @@ def xgb_prediction(model: XgbModel, features: Sequence[Feature], ctx: Context, c
     return prediction if accepted is None else guard_prediction(prediction, accepted, ctx)
 
 
+def _link(obj: str, z: Expr) -> Expr:
+    """A regression objective's output from its margin."""
+    if obj in _LOGISTIC:
+        return sigmoid(z)
+    if obj in _EXP:
+        return safe_exp(z)
+    if obj == "binary:hinge":
+        return Case(((Compare(">", z, lit(0.0)), lit(1.0)),), lit(0.0))
+    return z
+
+
 def _prediction(model: XgbModel, margins: list[Expr], ctx: Context, classes: Sequence[Any] | None) -> Prediction:
     obj = model.objective
     if classes is None:
-        if len(margins) != 1:
+        if obj in _MULTI:
             raise UnsupportedEstimatorError("XGBoost multi-class model used as a regressor is not supported")
-        z = margins[0]
-        if obj in _LOGISTIC:
-            return Prediction("regressor", sigmoid(z))
-        if obj in _EXP:
-            from ..ir import safe_exp
-
-            return Prediction("regressor", safe_exp(z))
-        if obj == "binary:hinge":
-            return Prediction("regressor", Case(((Compare(">", z, lit(0.0)), lit(1.0)),), lit(0.0)))
-        return Prediction("regressor", z)
+        targets = tuple(Prediction("regressor", _link(obj, z)) for z in margins)
+        return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+    if model.num_target > 1:
+        raise UnsupportedEstimatorError("XGBoost multi-label classifiers (num_target > 1) are not supported")
     labels = [label_literal(c) for c in classes]
     if obj in _MULTI:
         if len(margins) != len(classes):

@@ -269,6 +269,8 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     model = xm.model_of(est.get_booster(), xm.best_iterations(est))
     if model.categorical:
         raise _unsupported(est, "categorical splits are not supported as node rows (nor categorical inputs)")
+    if model.num_target > 1:
+        raise _unsupported(est, f"{model.num_target} targets")
     obj = model.objective
     n_groups = max(model.num_class, 1) if obj in xm.MULTI_OBJECTIVES else 1
     start = xm.base_margins(model, n_groups)
