@@ -641,15 +641,36 @@ def test_xgboost_unsupported_settings() -> None:
     import skl2sql
 
     X, y = datasets.diabetes()
-    lin = xgb.XGBRegressor(booster="gblinear", n_estimators=3, n_jobs=1).fit(X, y)
-    with pytest.raises(UnsupportedEstimatorError, match="gblinear"):
-        skl2sql.compile(lin, table="t")
     vector = xgb.XGBRegressor(n_estimators=3, n_jobs=1, multi_strategy="multi_output_tree").fit(X, np.c_[y, y])
     with pytest.raises(UnsupportedEstimatorError, match="vector-leaf"):
         skl2sql.compile(vector, table="t")
     booster = xgb.train({"nthread": 1}, xgb.DMatrix(X.to_numpy(), y), num_boost_round=2)
     with pytest.raises(skl2sql.SchemaError):
         skl2sql.compile(booster, table="t")
+
+
+def _gblinear_cases() -> dict[str, tuple[Any, pd.DataFrame]]:
+    X, y = datasets.iris()
+    Xb, yb = datasets.breast_cancer()
+    Xd, yd = datasets.diabetes()
+    gaps = Xd.copy()
+    gaps.iloc[::7, 2] = np.nan  # XGBoost skips a missing value: it adds nothing
+    lin = {"booster": "gblinear", "n_jobs": 1}
+    return {
+        "multiclass": (xgb.XGBClassifier(n_estimators=5, **lin).fit(X, y), X),
+        "binary": (xgb.XGBClassifier(n_estimators=5, **lin).fit(Xb, yb), Xb.iloc[::4]),
+        "regression_missing": (xgb.XGBRegressor(n_estimators=20, **lin).fit(gaps, yd), gaps.iloc[::3]),
+        "poisson": (xgb.XGBRegressor(objective="count:poisson", n_estimators=20, **lin).fit(Xd, yd), Xd.iloc[::3]),
+        "two_targets": (xgb.XGBRegressor(n_estimators=20, **lin).fit(Xd, np.c_[yd, yd / 3.0]), Xd.iloc[::3]),
+    }
+
+
+@pytest.mark.parametrize("case", ["multiclass", "binary", "regression_missing", "poisson", "two_targets"])
+def test_xgboost_gblinear(case: str, engine: Engine) -> None:
+    """``booster='gblinear'``: bias plus weighted features per output group, from XGBoost's first
+    base score for every group (as its GBLinear predicts); float32 tolerance as for trees."""
+    est, X = _gblinear_cases()[case]
+    check_parity(est, X, engine, atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.parametrize("objective", ["reg:squarederror", "count:poisson"])

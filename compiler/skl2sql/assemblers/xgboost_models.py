@@ -17,6 +17,10 @@ Prediction semantics reproduced here (XGBoost ``predict_fn.h`` / CPU predictor):
   results therefore differ by float32 rounding (relative ~1e-7 per tree, measured well under 1e-5
   on the test models), which is why XGBoost parity uses a documented float32 tolerance while the
   leaf routing is checked exactly (see docs/boosters.md).
+- ``booster='gblinear'``: the margin of each output group is the first base margin (XGBoost's
+  ``GBLinear`` uses ``BaseScore()(0)`` for every group) plus the group's bias plus
+  ``sum(x_j * w_jg)`` over the features present (a missing value, NULL, adds nothing, as XGBoost
+  skips it); an infinite input makes the row NULL (XGBoost's output would be inf or NaN).
 """
 
 from __future__ import annotations
@@ -31,7 +35,24 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Cast, Compare, Expr, InList, IsNull, Not, Or, lit, safe_exp, sigmoid, softmax, sub
+from ..ir import (
+    And,
+    Case,
+    Cast,
+    Compare,
+    Expr,
+    InList,
+    IsNull,
+    Not,
+    Or,
+    lit,
+    mul,
+    safe_exp,
+    sigmoid,
+    softmax,
+    sub,
+    total,
+)
 from ..program import Context, Feature, Prediction, label_literal
 from .lightgbm_models import sum_trees
 from .prep_common import wide_argmax
@@ -109,6 +130,8 @@ class XgbModel:
     trees: list[XgbTree]
     category_values: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     categorical: frozenset[int] = frozenset()
+    #: gblinear: ``(num_feature + 1) x groups`` float32 weights, the bias last (None: trees)
+    linear: np.ndarray | None = None
 
 
 def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbModel:
@@ -121,12 +144,14 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
         # prediction sums every tree scaled by its weight_drop (XGBoost multiplies in float32)
         weights = [_f32(w) for w in gb["weight_drop"]]
         gb = gb["gbtree"]
+    mp = learner["learner_model_param"]
+    if gb.get("name") == "gblinear":
+        return _linear_model(learner, gb["model"], mp)
     if gb.get("name") != "gbtree":
         raise UnsupportedEstimatorError(
-            f"XGBoost booster={gb.get('name')!r} is not supported (only gbtree and dart)"
+            f"XGBoost booster={gb.get('name')!r} is not supported (gbtree, dart and gblinear are)"
         )
     model = gb["model"]
-    mp = learner["learner_model_param"]
     objective = learner["objective"]["name"]
     text = str(mp.get("base_score", "0")).strip("[]")
     base = [_f32(v) for v in text.split(",") if v.strip()]
@@ -168,6 +193,25 @@ def parse_model_json(raw: str | bytes, n_iterations: int | None = None) -> XgbMo
         trees=trees,
         category_values=_recorded_categories(model, names) if categorical else {},
         categorical=frozenset(categorical),
+    )
+
+
+def _linear_model(learner: dict[str, Any], model: dict[str, Any], mp: dict[str, Any]) -> XgbModel:
+    """A ``gblinear`` booster: its weights as float32, one column per output group."""
+    objective = learner["objective"]["name"]
+    n_features = int(mp.get("num_feature", "0"))
+    weights = np.array([_f32(v) for v in model["weights"]], dtype=np.float64)
+    groups = len(weights) // (n_features + 1) if n_features else 1
+    text = str(mp.get("base_score", "0")).strip("[]")
+    return XgbModel(
+        objective=objective,
+        base_score=[_f32(v) for v in text.split(",") if v.strip()],
+        num_class=int(mp.get("num_class", "0")),
+        num_feature=n_features,
+        num_target=max(int(mp.get("num_target", "1")), 1),
+        feature_names=[str(n) for n in learner.get("feature_names", [])],
+        trees=[],
+        linear=weights.reshape(n_features + 1, groups),
     )
 
 
@@ -267,6 +311,8 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> tupl
         raise UnsupportedEstimatorError(f"XGBoost objective {model.objective!r} is not supported")
     # one tree group per class, or per target of a multi-target model (one_output_per_tree)
     n_groups = max(model.num_class, 1) if model.objective in _MULTI else model.num_target
+    if model.linear is not None:
+        return _linear_margins(model, features, ctx, n_groups), None
     _check_categorical(model, features)
     xs = pin_casts(
         [_category_input(model, j, f) if j in model.categorical else ctx.number(f.expr, finite=False)
@@ -279,6 +325,25 @@ def _margins(model: XgbModel, features: Sequence[Feature], ctx: Context) -> tupl
         exprs = [_tree_expr(t, xs, model.category_values) for t in model.trees if t.group == g]
         out.append(sum_trees(exprs, ctx, f"margin{g}", start=lit(starts[g])))
     return out, _known_categories(model, xs)
+
+
+def _linear_margins(model: XgbModel, features: Sequence[Feature], ctx: Context, n_groups: int) -> list[Expr]:
+    """``base + bias_g + sum(x_j w_jg)`` per group, a missing ``x_j`` adding nothing. Every group
+    starts from the *first* base score: XGBoost's ``GBLinear`` predicts with
+    ``BaseScore()(0)`` for all of them (a two-target model's second output is off by the
+    difference of the two base scores otherwise; checked against XGBoost in the tests)."""
+    assert model.linear is not None
+    if model.linear.shape[1] != n_groups:
+        raise UnsupportedEstimatorError(f"XGBoost gblinear model has {model.linear.shape[1]} weight columns for {n_groups} outputs")
+    xs = ctx.materialize([ctx.number(f.expr, finite=True) for f in features], "x")
+    start = base_margins(model, n_groups)[0]
+    out = []
+    for g in range(n_groups):
+        w = model.linear[:, g]
+        terms: list[Expr] = [lit(start), lit(float(w[-1]))]
+        terms += [Case(((IsNull(x), lit(0.0)),), mul(x, lit(float(wj)))) for x, wj in zip(xs, w[:-1], strict=True) if wj != 0.0]
+        out.append(total(terms))
+    return out
 
 
 def _check_categorical(model: XgbModel, features: Sequence[Feature]) -> None:

@@ -271,6 +271,8 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
         raise _unsupported(est, "categorical splits are not supported as node rows (nor categorical inputs)")
     if model.num_target > 1:
         raise _unsupported(est, f"{model.num_target} targets")
+    if model.linear is not None:
+        raise _unsupported(est, "booster='gblinear' has no trees")
     obj = model.objective
     n_groups = max(model.num_class, 1) if obj in xm.MULTI_OBJECTIVES else 1
     start = xm.base_margins(model, n_groups)
