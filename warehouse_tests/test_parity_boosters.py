@@ -685,6 +685,15 @@ def test_xgboost_multi_target(objective: str, engine: Engine) -> None:
     assert compiled.outputs == ["prediction_0", "prediction_1"]
 
 
+def test_xgboost_several_quantiles(engine: Engine) -> None:
+    """``reg:quantileerror`` with three ``quantile_alpha``: one prediction per quantile."""
+    X, y = datasets.diabetes()
+    est = xgb.XGBRegressor(objective="reg:quantileerror", quantile_alpha=np.array([0.1, 0.5, 0.9]), n_estimators=20,
+                           max_depth=3, n_jobs=1, random_state=0).fit(X, y)
+    compiled = check_parity(est, X.iloc[::3], engine, atol=1e-5, rtol=1e-5)
+    assert compiled.outputs == ["prediction_0", "prediction_1", "prediction_2"]
+
+
 @pytest.mark.parametrize("suffix", ["json", "ubj"])
 def test_xgboost_file_and_cli(suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     booster, X, kw, exact = xgb_fitted("xgb_booster_multiclass")
