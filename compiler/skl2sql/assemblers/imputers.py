@@ -145,8 +145,7 @@ def assemble_iterative_imputer(est: Any, features: list[Feature], ctx: Context) 
     kept = [j for j in range(len(features)) if not est._is_empty_feature[j]] if not est.keep_empty_features else list(range(len(features)))
     empty_kept = set(np.flatnonzero(est._is_empty_feature)) if est.keep_empty_features else set()
     # the initial imputation of the original values; a sentinel imputer already guards the row
-    plain = [Feature(f.expr, f.name) for f in features]
-    initial = assemble_simple_imputer(est.initial_imputer_, plain, ctx)
+    initial = assemble_simple_imputer(est.initial_imputer_, features, ctx)
     current = ctx.materialize([f.expr for f in initial], "ii")
     missing = [
         None if j in empty_kept else missing_condition(features[j].expr, mv, True, ctx) for j in kept

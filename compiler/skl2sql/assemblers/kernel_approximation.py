@@ -10,7 +10,6 @@ SkewedChi2Sampler, KernelPCA.
 - ``RBFSampler.transform`` is ``cos(x @ random_weights_ + random_offset_) * sqrt(2 /
   n_components)``; ``SkewedChi2Sampler`` first takes ``log(x + skewedness)`` and refuses a row
   with any ``x <= -skewedness`` (NULL outputs, where sklearn raises).
-
 - ``KernelPCA.transform``: ``K = pairwise_kernels(x, X_fit_)`` centred as ``KernelCenterer``
   does (``K - K_fit_rows_ - mean(K) + K_fit_all_``), then ``K @ (eigenvectors_ /
   sqrt(eigenvalues_))`` over the non-zero eigenvalues (zero columns elsewhere). Every training row
@@ -30,47 +29,22 @@ import numpy as np
 from sklearn.decomposition import KernelPCA
 from sklearn.kernel_approximation import Nystroem, RBFSampler, SkewedChi2Sampler
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import Compare, Expr, Func, add, case, div, lit, mul, sub, total
 from ..program import Context, Feature
-from .kernels import kernel_values
+from .kernels import pairwise_kernel_values
 from .prep_common import dense, fitted_inputs
 from .registry import register
 
 __all__ = ["assemble_nystroem", "assemble_random_fourier", "assemble_kernel_pca"]
 
-_NAMES = {"linear": "linear", "rbf": "rbf", "laplacian": "laplacian", "poly": "poly", "polynomial": "poly", "sigmoid": "sigmoid"}
-
-
 def _names(est: Any, n: int) -> list[str]:
     return [str(s) for s in est.get_feature_names_out()][:n]
-
-
-def _pairwise(est: Any, features: list[Feature], ctx: Context, stored: np.ndarray, params: dict[str, Any]) -> list[Expr]:
-    """``pairwise_kernels(x, stored, metric=est.kernel, filter_params=True, **params)`` with the
-    defaults of sklearn's kernel functions for parameters left at None."""
-    kernel = est.kernel
-    if callable(kernel) or kernel not in _NAMES:
-        raise UnsupportedEstimatorError(
-            f"{type(est).__name__} with kernel={kernel!r} is not supported: {', '.join(sorted(_NAMES))} are"
-        )
-    d = stored.shape[1]
-    xs = fitted_inputs(est, features, ctx, d)
-
-    def given(name: str, default: float) -> float:
-        value = params.get(name)
-        return float(default if value is None else value)
-
-    return kernel_values(
-        xs, stored, _NAMES[kernel], ctx,
-        gamma=given("gamma", 1.0 / d), coef0=given("coef0", 1.0), degree=given("degree", 3), power="pow",
-    )
 
 
 @register(KernelPCA)
 def assemble_kernel_pca(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     fit = dense(est.X_fit_)
-    values = _pairwise(est, features, ctx, fit, {"gamma": est.gamma_, "degree": est.degree, "coef0": est.coef0})
+    values = pairwise_kernel_values(est, features, ctx, fit, {"gamma": est.gamma_, "degree": est.degree, "coef0": est.coef0})
     centerer = est._centerer
     n = len(fit)
     row_mean = ctx.materialize([div(total(values), lit(float(n)))], "kmean")[0]
@@ -90,7 +64,7 @@ def assemble_kernel_pca(est: Any, features: list[Feature], ctx: Context) -> list
 @register(Nystroem)
 def assemble_nystroem(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     components = dense(est.components_)
-    values = _pairwise(est, features, ctx, components, est._get_kernel_params())
+    values = pairwise_kernel_values(est, features, ctx, components, est._get_kernel_params())
     normalization = np.asarray(est.normalization_, dtype=np.float64)
     out = [total([mul(k, lit(float(w))) for k, w in zip(values, row, strict=True)]) for row in normalization]
     return [Feature(e, n) for e, n in zip(out, _names(est, len(out)), strict=True)]

@@ -20,34 +20,21 @@ from typing import Any
 import numpy as np
 from sklearn.kernel_ridge import KernelRidge
 
-from ..errors import UnsupportedEstimatorError
 from ..ir import lit, mul, total
 from ..program import Context, Feature, Prediction
-from .kernels import kernel_values
-from .prep_common import dense, fitted_inputs
+from .kernels import pairwise_kernel_values
+from .prep_common import dense
 from .registry import register
 
 __all__ = ["assemble_kernel_ridge"]
 
-_NAMES = {"linear": "linear", "rbf": "rbf", "laplacian": "laplacian", "poly": "poly", "polynomial": "poly", "sigmoid": "sigmoid"}
-
 
 @register(KernelRidge)
 def assemble_kernel_ridge(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    kernel = est.kernel
-    if callable(kernel) or kernel not in _NAMES:
-        raise UnsupportedEstimatorError(
-            f"KernelRidge with kernel={kernel!r} is not supported: {', '.join(sorted(_NAMES))} are"
-        )
     coef = np.asarray(est.dual_coef_, dtype=np.float64)
     fit = dense(est.X_fit_)
-    name = _NAMES[kernel]
-    params = dict(est.kernel_params or {})
-    gamma = est.gamma if est.gamma is not None else params.get("gamma", 1.0 / fit.shape[1])
-    xs = fitted_inputs(est, features, ctx, fit.shape[1])
-    values = kernel_values(
-        xs, fit, name, ctx, gamma=float(gamma), coef0=float(est.coef0), degree=float(est.degree), power="pow"
-    )
+    # as KernelRidge._get_kernel: for a named kernel only gamma, degree and coef0 reach it
+    values = pairwise_kernel_values(est, features, ctx, fit, {"gamma": est.gamma, "degree": est.degree, "coef0": est.coef0})
     columns = coef.reshape(len(fit), -1).T  # one row of weights per target
     targets = tuple(
         Prediction("regressor", total([mul(k, lit(float(c))) for k, c in zip(values, w, strict=True)])) for w in columns

@@ -11,15 +11,16 @@ DuckDB took 7 s to plan the query; as columns, 1 s.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from ..errors import UnsupportedEstimatorError
 from ..ir import Arith, Expr, Func, lit, mul, safe_exp, tanh, total
-from ..program import Context
-from .prep_common import guard_row
+from ..program import Context, Feature
+from .prep_common import fitted_inputs, guard_row
 
-__all__ = ["KERNELS", "kernel_values", "squared_gap", "powi"]
+__all__ = ["KERNELS", "kernel_values", "pairwise_kernel_values", "squared_gap", "powi"]
 
 #: The kernels :func:`kernel_values` writes.
 KERNELS = ("linear", "poly", "rbf", "sigmoid", "laplacian")
@@ -92,3 +93,30 @@ def kernel_values(
     if power == "powi":
         return ctx.materialize([powi(z, int(degree)) for z in inner], "k", pin=True)
     return ctx.materialize([Func("power", (z, lit(float(degree)))) for z in inner], "k", pin=True)
+
+
+#: sklearn's ``pairwise_kernels`` metric names that :func:`pairwise_kernel_values` writes.
+PAIRWISE_NAMES = {"linear": "linear", "rbf": "rbf", "laplacian": "laplacian", "poly": "poly", "polynomial": "poly", "sigmoid": "sigmoid"}
+
+
+def pairwise_kernel_values(est: Any, features: Sequence[Feature], ctx: Context, stored: np.ndarray, params: dict[str, Any]) -> list[Expr]:
+    """``pairwise_kernels(x, stored, metric=est.kernel, filter_params=True, **params)``
+    (KernelRidge, Nystroem, KernelPCA), with the defaults of sklearn's kernel functions for a
+    parameter left at None (``gamma`` 1 / n_features, ``coef0`` 1, ``degree`` 3); the polynomial
+    power is ``POWER``, as NumPy's ``**``."""
+    kernel = est.kernel
+    if callable(kernel) or kernel not in PAIRWISE_NAMES:
+        raise UnsupportedEstimatorError(
+            f"{type(est).__name__} with kernel={kernel!r} is not supported: {', '.join(sorted(PAIRWISE_NAMES))} are"
+        )
+    d = stored.shape[1]
+    xs = fitted_inputs(est, features, ctx, d)
+
+    def given(name: str, default: float) -> float:
+        value = params.get(name)
+        return float(default if value is None else value)
+
+    return kernel_values(
+        xs, stored, PAIRWISE_NAMES[kernel], ctx,
+        gamma=given("gamma", 1.0 / d), coef0=given("coef0", 1.0), degree=given("degree", 3), power="pow",
+    )
