@@ -76,9 +76,8 @@ def _quadratic(est: Any, xs: list[Expr], ctx: Context) -> list[Expr]:
 
 
 def _offsets(est: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per component: what is added to the Gaussian log density after ``-0.5 * (...)``, in
-    sklearn's order: ``(log_det, extra)`` where ``extra`` is the Bayesian model's terms (0 for
-    GaussianMixture), then the log weights are added by the caller."""
+    """Per component: the log-determinant added after ``-0.5 * (...)`` and the log weight added
+    last (``_estimate_weighted_log_prob``); the Bayesian model's own terms come in between."""
     from sklearn.mixture._gaussian_mixture import _compute_log_det_cholesky
 
     log_det = np.broadcast_to(
@@ -100,14 +99,16 @@ def assemble_mixture(est: Any, features: list[Feature], ctx: Context) -> Predict
     quad = ctx.materialize(_quadratic(est, xs, ctx), "gq")
     log_det, log_weights = _offsets(est, d)
     const = d * math.log(2 * math.pi)
+    bayes = isinstance(est, BayesianGaussianMixture)
+    if bayes:
+        dof = np.broadcast_to(np.asarray(est.degrees_of_freedom_, dtype=np.float64), (len(quad),))
+        term = np.broadcast_to(_bayes_term(est, d), (len(quad),))
     scores: list[Expr] = []
     for k, q in enumerate(quad):
         s: Expr = Arith("+", mul(lit(-0.5), Arith("+", lit(const), q)), lit(float(log_det[k])))
-        if isinstance(est, BayesianGaussianMixture):
+        if bayes:
             # log_gauss - 0.5 d log(dof_k), then + 0.5 (log_lambda_k - d / mean_precision_k)
-            dof = np.broadcast_to(np.asarray(est.degrees_of_freedom_, dtype=np.float64), (len(quad),))
-            s = Arith("-", s, lit(float(0.5 * d * np.log(dof[k]))))
-            s = Arith("+", s, lit(float(np.broadcast_to(_bayes_term(est, d), (len(quad),))[k])))
+            s = Arith("+", Arith("-", s, lit(float(0.5 * d * np.log(dof[k])))), lit(float(term[k])))
         scores.append(Arith("+", s, lit(float(log_weights[k]))))
     scores = ctx.materialize(scores, "gwlp")
     top = ctx.materialize([greatest(scores)], "gmax")[0]
