@@ -136,6 +136,17 @@ def _rbf_sampler() -> tuple[Any, pd.DataFrame]:
     return make_pipeline(*steps).fit(X, y), X
 
 
+def _ttr_quantile_normal() -> tuple[Any, pd.DataFrame]:
+    """The inverse of a normal QuantileTransformer: norm.cdf's looked-up Taylor coefficients."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import QuantileTransformer
+
+    X, y = datasets.diabetes()
+    qt = QuantileTransformer(n_quantiles=50, output_distribution="normal")
+    return TransformedTargetRegressor(Ridge(), transformer=qt).fit(X, y), X
+
+
 def _gaussian_mixture() -> tuple[Any, pd.DataFrame]:
     from sklearn.mixture import GaussianMixture
 
@@ -158,6 +169,7 @@ CATALOGUE: dict[str, tuple[set[str], Callable[[], tuple[Any, pd.DataFrame]]]] = 
     "svc_rbf": ({"SVC"}, _svc),
     "rbf_sampler_cos": ({"Pipeline", "StandardScaler", "RBFSampler", "LogisticRegression"}, _rbf_sampler),
     "gaussian_mixture": ({"GaussianMixture"}, _gaussian_mixture),
+    "ttr_quantile_normal": ({"TransformedTargetRegressor", "QuantileTransformer", "Ridge"}, _ttr_quantile_normal),
 }
 
 
