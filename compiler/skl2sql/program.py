@@ -10,7 +10,7 @@ materializing generously costs nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from .null_strict import null_strict_columns
 __all__ = [
     "Feature",
     "Prediction",
+    "several",
     "Stage",
     "Program",
     "Context",
@@ -59,6 +60,35 @@ class Prediction:
     decision: tuple[Expr, ...] | None = None
     extra: tuple[tuple[str, Expr], ...] = ()
     targets: tuple[Prediction, ...] = ()
+
+    def parts(self) -> list[Expr]:
+        """Every output expression (of every target), in the order :meth:`with_parts` reads."""
+        if self.targets:
+            return [e for t in self.targets for e in t.parts()]
+        return [self.value, *(self.proba or ()), *(self.decision or ()), *(e for _, e in self.extra)]
+
+    def with_parts(self, parts: Iterable[Expr]) -> Prediction:
+        """The same prediction with its parts replaced, in :meth:`parts` order (guarded or
+        materialized versions of them)."""
+        it = iter(parts)
+        return self._rebuild(it)
+
+    def _rebuild(self, it: Iterator[Expr]) -> Prediction:
+        if self.targets:
+            return several([t._rebuild(it) for t in self.targets])
+        value = next(it)
+        proba = None if self.proba is None else tuple(next(it) for _ in self.proba)
+        decision = None if self.decision is None else tuple(next(it) for _ in self.decision)
+        extra = tuple((k, next(it)) for k, _ in self.extra)
+        return Prediction(self.kind, value, self.classes, proba, decision, extra)
+
+
+def several(targets: Sequence[Prediction]) -> Prediction:
+    """One target's prediction, or a ``multioutput`` one holding each target's (value: the
+    first target's, which nothing reads)."""
+    if len(targets) == 1:
+        return targets[0]
+    return Prediction("multioutput", targets[0].value, targets=tuple(targets))
 
 
 @dataclass(frozen=True)
@@ -242,21 +272,7 @@ class Context:
 
     def materialize_prediction(self, p: Prediction) -> Prediction:
         """Materialize every part of a prediction, for consumers that read it several times."""
-        if p.targets:
-            targets = tuple(self.materialize_prediction(t) for t in p.targets)
-            return Prediction(p.kind, targets[0].value, targets=targets)
-        parts: list[Expr] = [p.value]
-        parts += list(p.proba or ())
-        parts += list(p.decision or ())
-        parts += [e for _, e in p.extra]
-        m = self.materialize(parts, "p")
-        value, rest = m[0], m[1:]
-        n_proba = len(p.proba or ())
-        n_dec = len(p.decision or ())
-        proba = tuple(rest[:n_proba]) if p.proba is not None else None
-        decision = tuple(rest[n_proba : n_proba + n_dec]) if p.decision is not None else None
-        extra = tuple((k, e) for (k, _), e in zip(p.extra, rest[n_proba + n_dec :], strict=True))
-        return Prediction(p.kind, value, p.classes, proba, decision, extra)
+        return p.with_parts(self.materialize(p.parts(), "p"))
 
 
 def safe_suffix(value: Any) -> str:

@@ -130,9 +130,12 @@ def _calibrated_proba(owner: Any, cc: Any, features: list[Feature], ctx: Context
         uniform = lit(1.0 / n)
         proba = [Case(((Compare("!=", denom, lit(0.0)), div(q, denom)), (Compare("=", denom, lit(0.0)), uniform)), None)
                  for q in proba]
-    # values in (1, 1 + 1e-5] become 1, as sklearn rounds them
-    return [Case(((Compare(">", q, lit(1.0)), Case(((Compare("<=", q, lit(1.0 + 1e-5)), lit(1.0)),), q)),), q)
-            for q in ctx.materialize(proba, "calp")]
+    return _round_above_one(ctx.materialize(proba, "calp"))
+
+
+def _round_above_one(proba: Sequence[Expr]) -> list[Expr]:
+    """Values in (1, 1 + 1e-5] become 1, as ``_CalibratedClassifier.predict_proba`` rounds them."""
+    return [Case(((Compare(">", q, lit(1.0)), Case(((Compare("<=", q, lit(1.0 + 1e-5)), lit(1.0)),), q)),), q) for q in proba]
 
 
 def _temperature_proba(owner: Any, cc: Any, features: list[Feature], ctx: Context, classes: list[Any]) -> list[Expr]:
@@ -152,7 +155,7 @@ def _temperature_proba(owner: Any, cc: Any, features: list[Feature], ctx: Contex
     beta = lit(float(cc.calibrators[0].beta_))
     scaled = ctx.materialize([mul(beta, z) for z in logits], "temp")
     proba = ctx.materialize(softmax(scaled, ctx.materialize), "tempp")
-    return [Case(((Compare(">", q, lit(1.0)), Case(((Compare("<=", q, lit(1.0 + 1e-5)), lit(1.0)),), q)),), q) for q in proba]
+    return _round_above_one(proba)
 
 
 @register(CalibratedClassifierCV)

@@ -47,7 +47,7 @@ from sklearn.gaussian_process._gpc import COEFS, LAMBDAS, _BinaryGaussianProcess
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import EXP_FLOOR, Arith, Case, Compare, Expr, Func, add, div, lit, mul, sub, total
-from ..program import Context, Feature, Prediction, label_literal
+from ..program import Context, Feature, Prediction, label_literal, several
 from .kernels import squared_gap
 from .normal_dist import normal_cdf
 from .prep_common import dot, fitted_inputs
@@ -178,7 +178,7 @@ def assemble_gaussian_process_regressor(est: Any, features: list[Feature], ctx: 
         Prediction("regressor", add(mul(lit(float(s)), total([mul(v, lit(float(a))) for v, a in zip(values, w, strict=True)])), lit(float(m))))
         for w, s, m in zip(alpha.T, stds, means, strict=True)
     )
-    return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+    return several(targets)
 
 
 def _erf(z: Expr, ctx: Context) -> Expr:

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.kernel_ridge import KernelRidge
 
 from ..ir import lit, mul, total
-from ..program import Context, Feature, Prediction
+from ..program import Context, Feature, Prediction, several
 from .kernels import pairwise_kernel_values
 from .prep_common import dense
 from .registry import register
@@ -39,4 +39,4 @@ def assemble_kernel_ridge(est: Any, features: list[Feature], ctx: Context) -> Pr
     targets = tuple(
         Prediction("regressor", total([mul(k, lit(float(c))) for k, c in zip(values, w, strict=True)])) for w in columns
     )
-    return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+    return several(targets)

@@ -73,7 +73,7 @@ from ..ir import (
     sub,
     total,
 )
-from ..program import Context, Feature, Prediction, label_literal
+from ..program import Context, Feature, Prediction, label_literal, several
 from .prep_common import all_present, wide_argmax
 from .registry import register
 
@@ -313,10 +313,7 @@ REGRESSORS: tuple[type, ...] = (
 def _regression(scores: list[Expr]) -> Prediction:
     """One regressor prediction, or one per target (multi-target ``coef_``: ``predict`` gives a
     column per row of ``coef_``)."""
-    if len(scores) == 1:
-        return Prediction("regressor", scores[0])
-    targets = tuple(Prediction("regressor", s) for s in scores)
-    return Prediction("multioutput", scores[0], targets=targets)
+    return several([Prediction("regressor", s) for s in scores])
 
 
 @register(*REGRESSORS)

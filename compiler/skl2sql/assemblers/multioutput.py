@@ -19,7 +19,7 @@ from sklearn.multioutput import ClassifierChain, MultiOutputClassifier, MultiOut
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import Cast, Expr
-from ..program import Context, Feature, Prediction
+from ..program import Context, Feature, Prediction, several
 from .registry import predict, register
 
 __all__ = ["assemble_multi_output", "assemble_chain"]
@@ -35,7 +35,7 @@ def _checked(est: Any, base: Any, p: Prediction) -> Prediction:
 @register(MultiOutputRegressor, MultiOutputClassifier)
 def assemble_multi_output(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     targets = tuple(_checked(est, e, predict(e, features, ctx)) for e in est.estimators_)
-    return Prediction("multioutput", targets[0].value, targets=targets)
+    return several(targets)
 
 
 def _chain_value(est: Any, p: Prediction, method: str) -> Expr:
@@ -61,4 +61,4 @@ def assemble_chain(est: Any, features: list[Feature], ctx: Context) -> Predictio
         value = ctx.materialize([_chain_value(est, p, method)], "chain")[0]
         earlier.append(Feature(value, f"chain_{link}"))
     targets = tuple(by_column[i] for i in range(len(order)))
-    return Prediction("multioutput", targets[0].value, targets=targets)
+    return several(targets)

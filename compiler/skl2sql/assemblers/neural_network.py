@@ -22,7 +22,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import Case, Compare, Expr, lit, mul, sigmoid, softmax, sub, tanh, total
-from ..program import Context, Feature, Prediction, label_literal
+from ..program import Context, Feature, Prediction, label_literal, several
 from .prep_common import wide_argmax
 from .registry import register
 
@@ -64,7 +64,7 @@ def assemble_mlp(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     kind = str(est.out_activation_)
     if isinstance(est, MLPRegressor):
         targets = tuple(Prediction("regressor", _activate(kind, o)) for o in out)
-        return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+        return several(targets)
     classes = list(est.classes_)
     labels = [label_literal(c) for c in classes]
     if kind == "logistic" and len(out) == 1 and len(classes) == 2:

@@ -22,7 +22,7 @@ moderate sub-selects rather than one giant expression, and no sum nests deeper t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,7 @@ from sklearn.tree import (
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, div, lit, total
-from ..program import Context, Feature, Prediction, label_literal
+from ..program import Context, Feature, Prediction, label_literal, several
 from .prep_common import wide_argmax
 from .registry import register
 from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
@@ -92,30 +92,12 @@ def float32_guard(xs: Sequence[Expr], allow_null: bool) -> Expr:
     return And(tuple(conds)) if len(conds) > 1 else conds[0]
 
 
-def _parts(p: Prediction) -> list[Expr]:
-    if p.targets:
-        return [e for t in p.targets for e in _parts(t)]
-    return [p.value, *(p.proba or ()), *(p.decision or ()), *(e for _, e in p.extra)]
-
-
-def _rebuild(p: Prediction, g: Iterator[Expr]) -> Prediction:
-    """``p`` with its parts (in :func:`_parts` order) taken from ``g``."""
-    if p.targets:
-        targets = tuple(_rebuild(t, g) for t in p.targets)
-        return Prediction(p.kind, targets[0].value, targets=targets)
-    value = next(g)
-    proba = None if p.proba is None else tuple(next(g) for _ in p.proba)
-    decision = None if p.decision is None else tuple(next(g) for _ in p.decision)
-    extra = tuple((k, next(g)) for k, _ in p.extra)
-    return Prediction(p.kind, value, p.classes, proba, decision, extra)
-
-
 def guard_prediction(p: Prediction, cond: Expr, ctx: Context) -> Prediction:
     """Every output of ``p`` (of every target) as ``CASE WHEN cond THEN value END`` (NULL where
     cond is not true), ``cond`` computed once (``Context.guard``): the float32 range guard is three
     comparisons per feature; repeated in each of a binary classifier's three outputs it was 360
     comparisons per row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
-    return _rebuild(p, iter(ctx.guard(cond, _parts(p))))
+    return p.with_parts(ctx.guard(cond, p.parts()))
 
 
 def tree_inputs(
@@ -264,13 +246,6 @@ def running_sum(
     return acc
 
 
-def _several(targets: Sequence[Prediction]) -> Prediction:
-    """One prediction, or a multi-output prediction of several targets."""
-    if len(targets) == 1:
-        return targets[0]
-    return Prediction("multioutput", targets[0].value, targets=tuple(targets))
-
-
 @register(DecisionTreeRegressor, ExtraTreeRegressor)
 def assemble_tree_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     """``predict``: the leaf's value of each output (``value[:, k, 0]``)."""
@@ -281,7 +256,7 @@ def assemble_tree_regressor(est: Any, features: list[Feature], ctx: Context) -> 
     else:
         read = sklearn_tree_leaves(tree, xs, tree.value[:, :, 0])
         values = read.lookups(ctx.materialize([read.leaf], "leaf", pin=True)[0])
-    pred = _several([Prediction("regressor", v) for v in values])
+    pred = several([Prediction("regressor", v) for v in values])
     return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
 
 
@@ -305,7 +280,7 @@ def assemble_tree_classifier(est: Any, features: list[Feature], ctx: Context) ->
         labels = [label_literal(classes[int(i)]) for i in np.argmax(proba, axis=1)]
         label = tree_case(tree.children_left, tree.children_right, split, lambda n, labels=labels: labels[n])  # type: ignore[misc]
         targets.append(Prediction("classifier", label, tuple(classes), proba=tuple(probs)))
-    return guard_prediction(_several(targets), float32_guard(xs, allow_null=True), ctx)
+    return guard_prediction(several(targets), float32_guard(xs, allow_null=True), ctx)
 
 
 def forest_proba(
@@ -329,14 +304,14 @@ def forest_proba(
 def assemble_forest_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     """``predict_proba`` per output: the mean of the trees'; ``predict``: its first argmax."""
     xs = tree_inputs(features, ctx)
-    several = int(est.n_outputs_) > 1
+    multi = int(est.n_outputs_) > 1
     targets = []
     for k, classes in enumerate(_output_classes(est)):
-        probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes), k if several else None)
+        probs = forest_proba(est, est.estimators_, lambda _i: xs, ctx, len(classes), k if multi else None)
         probs = ctx.materialize(probs, "proba")
         label = wide_argmax(probs, [label_literal(c) for c in classes], ctx)
         targets.append(Prediction("classifier", label, tuple(classes), proba=tuple(probs)))
-    return guard_prediction(_several(targets), float32_guard(xs, allow_null=True), ctx)
+    return guard_prediction(several(targets), float32_guard(xs, allow_null=True), ctx)
 
 
 @register(RandomForestRegressor, ExtraTreesRegressor)
@@ -352,7 +327,7 @@ def assemble_forest_regressor(est: Any, features: list[Feature], ctx: Context) -
         else:
             per_tree.append(sklearn_tree_leaves(t.tree_, xs, t.tree_.value[:, :, 0]))
     n = lit(float(len(est.estimators_)))
-    pred = _several([Prediction("regressor", div(s, n)) for s in running_sum(per_tree, ctx)])
+    pred = several([Prediction("regressor", div(s, n)) for s in running_sum(per_tree, ctx)])
     return guard_prediction(pred, float32_guard(xs, allow_null=True), ctx)
 
 

@@ -53,7 +53,7 @@ from ..ir import (
     sub,
     total,
 )
-from ..program import Context, Feature, Prediction, label_literal
+from ..program import Context, Feature, Prediction, label_literal, several
 from .lightgbm_models import sum_trees
 from .prep_common import wide_argmax
 from .registry import register
@@ -410,7 +410,7 @@ def _prediction(model: XgbModel, margins: list[Expr], ctx: Context, classes: Seq
         if obj in _MULTI:
             raise UnsupportedEstimatorError("XGBoost multi-class model used as a regressor is not supported")
         targets = tuple(Prediction("regressor", _link(obj, z)) for z in margins)
-        return targets[0] if len(targets) == 1 else Prediction("multioutput", targets[0].value, targets=targets)
+        return several(targets)
     if model.num_target > 1:
         raise UnsupportedEstimatorError("XGBoost multi-label classifiers (num_target > 1) are not supported")
     labels = [label_literal(c) for c in classes]
