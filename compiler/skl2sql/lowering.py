@@ -22,6 +22,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 
 from . import ir
+from .category_lists import CategoryList, category_list
 from .dialects import DialectPolicy
 from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
 from .pipeline_breaks import break_pipelines
@@ -293,11 +294,31 @@ class _Lowerer:
             out = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
             return self.nan_as_null(out) if e.to == "number" else out
         if isinstance(e, ir.Case):
+            if self.policy.category_list_min is not None:
+                found = category_list(e, self.policy.category_list_min)
+                if found is not None:
+                    return self.category_lookup(found)
             typed = self.typed_branch(e)
             ifs = [exp.If(this=self.lower(c), true=self.branch(v, v is typed)) for c, v in e.whens]
             default = self.branch(e.default, e.default is typed) if e.default is not None else None
             return exp.Case(ifs=ifs, default=default)
         raise TypeError(f"not an IR node: {e!r}")
+
+    def category_lookup(self, c: CategoryList) -> exp.Expression:
+        """``COALESCE([values][list_position([keys], item)], default)``, with ``CASE WHEN item IS
+        NULL`` around it when NULL was a category (see :mod:`skl2sql.category_lists`). Only
+        dialects with 1-based list literals and ``list_position`` get here (DuckDB)."""
+        item = self.lower(c.item)
+        keys = exp.Array(expressions=[exp.Literal.string(k) for k in c.keys])
+        values = exp.Array(expressions=[self.literal(v) for v in c.values])
+        position = exp.ArrayPosition(this=keys, expression=item)
+        out: exp.Expression = exp.Bracket(this=values, expressions=[position], offset=1)
+        if c.default is not None:
+            out = exp.Coalesce(this=out, expressions=[self.literal(c.default)])
+        if c.missing is not None:
+            is_null = exp.Is(this=_paren(item.copy()), expression=exp.Null())
+            out = exp.Case(ifs=[exp.If(this=is_null, true=self.literal(c.missing))], default=out)
+        return out
 
     # -- exact string equality (see dialects.py: case-insensitive / PAD SPACE collations) ------
 
