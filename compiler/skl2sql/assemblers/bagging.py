@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import BaggingClassifier, BaggingRegressor, IsolationForest
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..ir import Case, Compare, Expr, Func, div, lit, mul, sub
 from ..program import Context, Feature, Prediction, label_literal
@@ -27,10 +29,16 @@ from .trees import running_sum, sklearn_tree_exprs, tree_inputs
 __all__ = ["assemble_bagging_classifier", "assemble_bagging_regressor", "assemble_isolation_forest"]
 
 
-def _numbered(features: list[Feature], ctx: Context) -> list[Feature]:
+def _numbered(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     """Features cast once (a single pinned stage), shared by every base estimator. Every base
     estimator validates its input and refuses infinity (bagging itself does not), so the
-    columns are recorded as finite-only (``Context.number``)."""
+    columns are recorded as finite-only (``Context.number``).
+
+    A base that is a pipeline or column transformer gets the columns as they are: Bagging hands
+    ``X`` over unconverted (its validation keeps ``dtype=None``), so such a base may start with
+    an encoder reading text, and its own steps read numbers where they need them."""
+    if isinstance(est.estimator_, (Pipeline, ColumnTransformer, FeatureUnion)):
+        return features
     xs = tree_inputs(features, ctx, finite=True)
     return [Feature(x, f.name) for x, f in zip(xs, features, strict=True)]
 
@@ -41,7 +49,7 @@ def _subset(features: list[Feature], idx: Any) -> list[Feature]:
 
 @register(BaggingClassifier)
 def assemble_bagging_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    feats = _numbered(features, ctx)
+    feats = _numbered(est, features, ctx)
     classes = list(est.classes_)
     k = len(classes)
     per_est: list[list[Expr]] = []
@@ -80,7 +88,7 @@ def _mean_decision(decisions: list[tuple[Expr, ...] | None], k: int, ctx: Contex
 
 @register(BaggingRegressor)
 def assemble_bagging_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
-    feats = _numbered(features, ctx)
+    feats = _numbered(est, features, ctx)
     per_est = [
         [predict_sub(sub_est, _subset(feats, idx), ctx).value]
         for sub_est, idx in zip(est.estimators_, est.estimators_features_, strict=True)
