@@ -35,6 +35,7 @@ from . import (  # noqa: F401
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
+    search,  # GridSearchCV, RandomizedSearchCV, Halving*SearchCV (best_estimator_), SelfTrainingClassifier
     selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
     svm,  # SVC, NuSVC, SVR, NuSVR, OneClassSVM (kernel SVMs)
     thresholds,  # FixedThresholdClassifier, TunedThresholdClassifierCV

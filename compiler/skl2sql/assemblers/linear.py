@@ -36,6 +36,10 @@ from sklearn.linear_model import (
     LinearRegression,
     LogisticRegression,
     LogisticRegressionCV,
+    MultiTaskElasticNet,
+    MultiTaskElasticNetCV,
+    MultiTaskLasso,
+    MultiTaskLassoCV,
     OrthogonalMatchingPursuit,
     OrthogonalMatchingPursuitCV,
     PassiveAggressiveClassifier,
@@ -286,6 +290,10 @@ def _single_target_coef(est: Any) -> np.ndarray:
 #: Regressors whose ``predict`` is ``X @ coef_ + intercept_`` (``LinearModel._decision_function``).
 REGRESSORS: tuple[type, ...] = (
     LinearRegression,
+    MultiTaskLasso,
+    MultiTaskLassoCV,
+    MultiTaskElasticNet,
+    MultiTaskElasticNetCV,
     Ridge,
     RidgeCV,
     Lasso,
