@@ -28,7 +28,7 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, TargetEncoder
 
 import skl2sql
 from engines import Engine
-from parity import KEY, check_parity, compare
+from parity import KEY, case_cache, check_parity, compare
 from skl2sql import ir
 from skl2sql.category_lists import category_list
 
@@ -96,13 +96,7 @@ MODELS: dict[str, Any] = {
     ),
 }
 
-_fitted: dict[str, Any] = {}
-
-
-def fitted(name: str) -> Any:
-    if name not in _fitted:
-        _fitted[name] = MODELS[name]()
-    return _fitted[name]
+fitted = case_cache(MODELS)
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))

@@ -34,7 +34,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 import datasets
 from engines import Engine
-from parity import check_parity
+from parity import case_cache, check_parity
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Found unknown categories:UserWarning", "ignore:invalid value encountered in log:RuntimeWarning"
@@ -127,13 +127,7 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "multi_output": lambda: _fit(MultiOutputRegressor(_named(Ridge())), "two"),
 }
 
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -31,7 +31,7 @@ from sklearn.semi_supervised import SelfTrainingClassifier
 import datasets
 import skl2sql
 from engines import Engine
-from parity import check_parity
+from parity import case_cache, check_parity
 from skl2sql.cli import main
 from skl2sql.errors import Skl2SqlError, UnsupportedEstimatorError
 
@@ -104,13 +104,7 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "multitask_elastic_net_cv": lambda: _two_targets(MultiTaskElasticNetCV(cv=3)),
 }
 
-_fitted: dict[str, tuple[Any, pd.DataFrame]] = {}
-
-
-def fitted(name: str) -> tuple[Any, pd.DataFrame]:
-    if name not in _fitted:
-        _fitted[name] = CASES[name]()
-    return _fitted[name]
+fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
