@@ -604,6 +604,13 @@ XGB_CASES: dict[str, Callable[[], XgbCase]] = {
     "xgb_dart_regression": _xgb_sklearn(
         lambda: xgb.XGBRegressor(booster="dart", rate_drop=0.3, n_estimators=20, n_jobs=1), "diabetes", False
     ),
+    # XGBRF*: one round of num_parallel_tree trees (rows and columns subsampled per tree)
+    "xgb_rf_classifier": _xgb_sklearn(
+        lambda: xgb.XGBRFClassifier(n_estimators=12, max_depth=4, n_jobs=1, random_state=0), "wine", True
+    ),
+    "xgb_rf_regressor": _xgb_sklearn(
+        lambda: xgb.XGBRFRegressor(n_estimators=12, max_depth=4, n_jobs=1, random_state=0), "diabetes", False
+    ),
     "xgb_booster_binary": _xgb_booster("binary:logistic"),
     "xgb_booster_multiclass": _xgb_booster("multi:softprob"),
     "xgb_booster_regression": _xgb_booster("reg:squarederror"),

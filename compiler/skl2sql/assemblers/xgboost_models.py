@@ -449,12 +449,15 @@ except ImportError:  # pragma: no cover
 
 if _xgb is not None:
 
-    @register(_xgb.XGBRegressor, _xgb.XGBRanker)
+    # XGBRF*: one boosting round of ``n_estimators`` parallel trees (``num_parallel_tree``); the
+    # model JSON stores them as that round's trees with the learning rate already spread over
+    # them, so they are summed like any booster's (``iteration_indptr`` groups them by round).
+    @register(_xgb.XGBRegressor, _xgb.XGBRanker, _xgb.XGBRFRegressor)
     def assemble_xgb_regressor(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         model = model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, None)
 
-    @register(_xgb.XGBClassifier)
+    @register(_xgb.XGBClassifier, _xgb.XGBRFClassifier)
     def assemble_xgb_classifier(est: Any, features: list[Feature], ctx: Context) -> Prediction:
         model = model_of(est.get_booster(), best_iterations(est))
         return xgb_prediction(model, features, ctx, list(est.classes_))
