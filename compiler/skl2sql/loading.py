@@ -2,7 +2,8 @@
 JSON/UBJ boosters (plain data).
 
 skops refuses to instantiate types it was not told to trust. We trust only types from the
-libraries whose estimators skl2sql compiles (scikit-learn, NumPy, SciPy, LightGBM, XGBoost) and
+libraries whose estimators skl2sql compiles (scikit-learn, NumPy, SciPy, LightGBM, XGBoost,
+imbalanced-learn) and
 report anything else by name instead of loading it.
 """
 
@@ -22,7 +23,9 @@ PICKLE_WARNING = (
 )
 
 #: Module prefixes whose types a .skops file may contain.
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "lightgbm.", "xgboost.", "builtins.", "collections.")
+TRUSTED_PREFIXES = (
+    "sklearn.", "numpy.", "scipy.", "lightgbm.", "xgboost.", "imblearn.", "builtins.", "collections.",
+)
 
 
 def _load_skops(path: Path) -> Any:

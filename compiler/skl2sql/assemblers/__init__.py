@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
     gaussian_process,  # GaussianProcessRegressor (predictive mean)
+    imbalanced,  # imbalanced-learn's Pipeline (samplers skipped) and balanced ensembles, when installed
     imputers,  # SimpleImputer, MissingIndicator
     kernel_approximation,  # Nystroem, RBFSampler, SkewedChi2Sampler
     kernel_ridge,  # KernelRidge

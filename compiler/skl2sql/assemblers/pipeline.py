@@ -17,7 +17,7 @@ from ..ir import lit, mul
 from ..program import Context, Feature, Prediction
 from .registry import assemble, register, transform
 
-__all__ = ["assemble_pipeline", "assemble_column_transformer", "assemble_feature_union"]
+__all__ = ["assemble_pipeline", "assemble_steps", "assemble_column_transformer", "assemble_feature_union"]
 
 
 def _is_passthrough(step: Any) -> bool:
@@ -26,7 +26,12 @@ def _is_passthrough(step: Any) -> bool:
 
 @register(Pipeline)
 def assemble_pipeline(est: Pipeline, features: list[Feature], ctx: Context) -> Prediction | list[Feature]:
-    steps = [s for _, s in est.steps]
+    return assemble_steps([s for _, s in est.steps], features, ctx)
+
+
+def assemble_steps(steps: list[Any], features: list[Feature], ctx: Context) -> Prediction | list[Feature]:
+    """Each step's ``transform`` in turn, then the last step's prediction (or transform);
+    ``'passthrough'`` and ``None`` steps are skipped, as sklearn's ``Pipeline`` skips them."""
     current = features
     for step in steps[:-1]:
         if _is_passthrough(step):
