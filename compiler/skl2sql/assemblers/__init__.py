@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
+    category_encoders_support,  # the category_encoders library's encoders, when installed
     cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre; transform: distances)
     covariance,  # EllipticEnvelope
     decomposition,  # PCA, TruncatedSVD, ICA, FactorAnalysis, PLS/CCA and LDA transforms, projections
