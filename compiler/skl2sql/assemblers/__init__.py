@@ -12,7 +12,6 @@ from . import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
-    category_encoders_support,  # the category_encoders library's encoders, when installed
     cluster,  # KMeans, MiniBatchKMeans (predict: nearest centre; transform: distances)
     covariance,  # EllipticEnvelope
     decomposition,  # PCA, TruncatedSVD, ICA, FactorAnalysis, PLS/CCA and LDA transforms, projections
@@ -35,6 +34,7 @@ from . import (  # noqa: F401
     neural_network,  # MLPClassifier, MLPRegressor
     one_vs_one,  # OneVsOneClassifier (and the pairwise helpers of the SVMs)
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
+    probed_encoders,  # category_encoders' and feature_engine's encoders, when installed
     registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
     search,  # GridSearchCV, RandomizedSearchCV, Halving*SearchCV (best_estimator_), SelfTrainingClassifier

@@ -1,8 +1,8 @@
-"""The category_encoders library's encoders, on every engine.
+"""category_encoders' and feature_engine's encoders, on every engine.
 
 skl2sql reads each fitted encoder by probing its ``transform`` (one row per category, NULL and an
-unseen value per column; ``assemblers/category_encoders_support.py``), so these tests hold the SQL
-to ``transform`` itself: every registered encoder with its default handling, NaN-returning and
+unseen value per column; ``assemblers/probed_encoders.py``), so these tests hold the SQL to
+``transform`` itself: every registered encoder with its default handling, NaN-returning and
 refusing handling, over the mixed frame's hostile text categories, NULLs and unseen values; inside
 pipelines before a linear model and a booster; and the safety check that refuses an encoder whose
 output would mix columns.
@@ -27,6 +27,7 @@ from parity import case_cache, check_parity
 from skl2sql.errors import UnsupportedEstimatorError
 
 ce = pytest.importorskip("category_encoders")
+fe = pytest.importorskip("feature_engine.encoding")
 
 pytestmark = pytest.mark.filterwarnings("ignore")  # category_encoders' pandas deprecation notices
 
@@ -72,11 +73,36 @@ CASES["pipeline_target_logreg"] = _pipeline(ce.TargetEncoder(), LogisticRegressi
 CASES["pipeline_woe_hgb"] = _pipeline(ce.WOEEncoder(), HistGradientBoostingClassifier(max_iter=10, random_state=0))
 CASES["pipeline_onehot_logreg"] = _pipeline(ce.OneHotEncoder(use_cat_names=True), LogisticRegression(max_iter=2000))
 
+
+def _feature_engine(make: Callable[[], Any], rows: int | None = None) -> Callable[[], tuple[Any, pd.DataFrame]]:
+    def build() -> tuple[Any, pd.DataFrame]:
+        train, score, y, _ = datasets.mixed()
+        est = make().fit(train[COLS], y)
+        return est, score[COLS].iloc[:rows] if rows else score[COLS]
+
+    return build
+
+
+FE_CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
+    "fe_onehot_default": _feature_engine(lambda: fe.OneHotEncoder(), rows=60),  # NaN raises: NULL rows
+    "fe_onehot_top_categories": _feature_engine(lambda: fe.OneHotEncoder(top_categories=2), rows=60),
+    "fe_onehot_drop_last": _feature_engine(lambda: fe.OneHotEncoder(drop_last=True), rows=60),
+    "fe_ordinal_ordered_encode": _feature_engine(
+        lambda: fe.OrdinalEncoder(encoding_method="ordered", unseen="encode", missing_values="ignore")
+    ),
+    "fe_ordinal_arbitrary_raise": _feature_engine(lambda: fe.OrdinalEncoder(encoding_method="arbitrary"), rows=60),
+    "fe_count_frequency": _feature_engine(
+        lambda: fe.CountFrequencyEncoder(encoding_method="frequency", unseen="encode", missing_values="ignore")
+    ),
+    "fe_mean_smoothing": _feature_engine(lambda: fe.MeanEncoder(smoothing=2.0, unseen="encode", missing_values="ignore")),
+    "fe_woe": _feature_engine(lambda: fe.WoEEncoder(unseen="ignore", fill_value=0.5), rows=60),
+}
+CASES.update(FE_CASES)
 fitted = case_cache(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_category_encoders_parity(case: str, engine: Engine) -> None:
+def test_probed_encoder_parity(case: str, engine: Engine) -> None:
     est, X = fitted(case)
     check_parity(est, X, engine)
 
@@ -107,7 +133,7 @@ def test_unregistered_encoders_are_refused_by_name() -> None:
 
 def test_probe_values_never_meet_real_categories() -> None:
     """The unseen-value probe is not a fitted category, text or numeric."""
-    from skl2sql.assemblers.category_encoders_support import _unseen
+    from skl2sql.assemblers.probed_encoders import _unseen
 
     assert _unseen(["a", "b"]) not in ["a", "b"]
     assert _unseen([1.0, 5.0, -3.0]) not in [1.0, 5.0, -3.0]

@@ -1,27 +1,38 @@
-"""The category_encoders library's encoders, registered when it is installed.
+"""Categorical encoders of other libraries, read by probing their fitted ``transform``;
+registered when the library is installed.
 
-Sixteen encoders (ordinal, one-hot, binary, base-N, Gray, contrast codings, target, WOE,
-M-estimate, James-Stein, count, quantile, rank-hot) share one shape: each encoded column is
-mapped through an ordinal code to one or several numbers, every other column passes through.
-Rather than re-implement each encoder's arithmetic, smoothing and unknown/missing rules, the
-fitted encoder is *asked* at compile time: for each encoded column, ``transform`` runs on one
-row per fitted category, one NULL row and one row holding a value it never saw, the other columns
-held at a fitted category. The numbers it returns become a category lookup per output column
+- category_encoders: OrdinalEncoder, OneHotEncoder, BinaryEncoder, BaseNEncoder, GrayEncoder, the
+  Helmert/Sum/BackwardDifference/Polynomial contrasts, TargetEncoder, WOEEncoder, MEstimateEncoder,
+  JamesSteinEncoder, CountEncoder, QuantileEncoder, RankHotEncoder;
+- feature_engine: OneHotEncoder, OrdinalEncoder, CountFrequencyEncoder, MeanEncoder, WoEEncoder.
+
+They share one shape: each encoded column is mapped, category by category, to one or several
+numbers, and every other column passes through. Rather than re-implement each encoder's
+arithmetic, smoothing and unknown/missing rules, the fitted encoder is *asked* at compile time:
+for each encoded column, ``transform`` runs on one row per fitted category, one NULL row and one
+row holding a value it never saw, the other columns held at a fitted category. The numbers it
+returns become a category lookup per output column
 (:func:`~skl2sql.assemblers.encoders.category_lookup`), so the SQL gives exactly what
 ``transform`` gives. A value that makes ``transform`` raise (``handle_unknown='error'``,
-``handle_missing='error'``) makes every output of the row NULL, as for scikit-learn's encoders.
+feature_engine's default ``missing_values='raise'``...) makes every output of the row NULL, as
+for scikit-learn's encoders. A value the encoder treats like an unseen one (a category below
+feature_engine's ``top_categories``, say) is one: all values outside the fitted list get the
+unseen row's numbers.
 
 The per-column reading assumes an output depends on one input column only; it is checked before
 anything is emitted: ``transform`` runs on rows mixing categories, NULLs and unseen values across
-all columns, and any difference from the per-column mapping refuses the encoder. Encoders
-without a fitted ordinal mapping (hashing, CatBoost, leave-one-out, summary, GLMM) are not
+all columns (random numbers in the others), and any difference from the reading refuses the
+encoder. Encoders without a fitted list of categories (category_encoders' hashing, CatBoost,
+leave-one-out, summary, GLMM) or with text outputs (feature_engine's RareLabelEncoder) are not
 registered.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +45,11 @@ from ..program import Context, Feature
 from .encoders import category_lookup, category_spec
 from .registry import register
 
-__all__: list[str] = []
+__all__ = ["assemble_probed_encoder"]
 
-#: Encoders whose fitted state is an ordinal mapping per column plus a mapping from codes.
-_NAMES = (
+#: category_encoders' encoders whose fitted state is an ordinal mapping per column plus a
+#: mapping from codes.
+_CE_NAMES = (
     "OrdinalEncoder", "OneHotEncoder", "BinaryEncoder", "BaseNEncoder", "GrayEncoder", "HelmertEncoder",
     "SumEncoder", "BackwardDifferenceEncoder", "PolynomialEncoder", "TargetEncoder", "WOEEncoder",
     "MEstimateEncoder", "JamesSteinEncoder", "CountEncoder", "QuantileEncoder", "RankHotEncoder",
@@ -61,16 +73,46 @@ class _Column:
     missing_raises: bool
 
 
-def _ordinal(est: Any) -> Any:
-    return est if type(est).__name__ == "OrdinalEncoder" else getattr(est, "ordinal_encoder", None)
+#: feature_engine's encoders with numeric outputs and an ``encoder_dict_`` per variable.
+_FE_NAMES = ("OneHotEncoder", "OrdinalEncoder", "CountFrequencyEncoder", "MeanEncoder", "WoEEncoder")
+
+
+def _present(values: Any) -> list[Any]:
+    return [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+
+
+def _ce_categories(est: Any, col: str) -> list[Any]:
+    ordinal = est if type(est).__name__ == "OrdinalEncoder" else getattr(est, "ordinal_encoder", None)
+    for m in getattr(ordinal, "mapping", None) or []:
+        if m.get("col") == col:
+            return _present(m["mapping"].index)
+    raise UnsupportedEstimatorError(f"{type(est).__name__}: no fitted categories for column {col!r}")
+
+
+def _fe_categories(est: Any, col: str) -> list[Any]:
+    fitted = getattr(est, "encoder_dict_", {}).get(col)
+    if fitted is None:
+        raise UnsupportedEstimatorError(f"{type(est).__name__}: no fitted categories for column {col!r}")
+    return _present(list(fitted))
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Where a library keeps the encoded columns and each one's fitted categories."""
+
+    columns: Callable[[Any], list[str]]
+    categories: Callable[[Any, str], list[Any]]
+
+
+#: Registered encoder class -> its library's reader.
+_READERS: dict[type, _Reader] = {}
 
 
 def _categories(est: Any, col: str) -> list[Any]:
-    ordinal = _ordinal(est)
-    for m in getattr(ordinal, "mapping", None) or []:
-        if m.get("col") == col:
-            return [v for v in m["mapping"].index if not (isinstance(v, float) and math.isnan(v)) and v is not None]
-    raise UnsupportedEstimatorError(f"{type(est).__name__}: no fitted categories for column {col!r}")
+    cats = _READERS[type(est)].categories(est, col)
+    if not cats:
+        raise UnsupportedEstimatorError(f"{type(est).__name__}: column {col!r} has no fitted categories")
+    return cats
 
 
 def _number(v: Any) -> float | None:
@@ -184,13 +226,13 @@ def _known_flag(est: Any, x: Expr, column: _Column, ctx: Context) -> Expr:
     return category_lookup(x, spec, ctx, flags, None if column.unseen_raises else lit(1))
 
 
-def assemble_category_encoder(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+def assemble_probed_encoder(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     """One lookup per output column of each encoded input; other inputs pass through."""
     names_in = [str(n) for n in est.feature_names_in_]
     if len(features) != len(names_in):
         raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {len(names_in)} columns, got {len(features)}")
     by_name = dict(zip(names_in, features, strict=True))
-    encoded = [str(c) for c in est.cols]
+    encoded = [str(c) for c in _READERS[type(est)].columns(est)]
     out_names = [str(n) for n in est.get_feature_names_out()]
     base: dict[str, Any] = {n: 0.0 for n in names_in}
     for col in encoded:
@@ -235,11 +277,24 @@ def assemble_category_encoder(est: Any, features: list[Feature], ctx: Context) -
     return features_out
 
 
-try:  # pragma: no cover - exercised when category_encoders is installed
-    import category_encoders as _ce
-except ImportError:  # pragma: no cover
-    _ce = None
+def _register(classes: list[type], reader: _Reader) -> None:
+    for cls in classes:
+        _READERS[cls] = reader
+    register(*classes)(assemble_probed_encoder)
 
+
+def _optional(module: str) -> Any:
+    """``module`` if it can be imported, else None."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - exercised when the library is absent
+        return None
+
+
+_ce = _optional("category_encoders")
 if _ce is not None:
-    __all__ = ["assemble_category_encoder"]
-    register(*(getattr(_ce, n) for n in _NAMES))(assemble_category_encoder)
+    _register([getattr(_ce, n) for n in _CE_NAMES], _Reader(lambda est: list(est.cols), _ce_categories))
+
+_fe = _optional("feature_engine.encoding")
+if _fe is not None:
+    _register([getattr(_fe, n) for n in _FE_NAMES], _Reader(lambda est: list(est.variables_), _fe_categories))
