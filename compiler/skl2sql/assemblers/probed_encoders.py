@@ -134,7 +134,7 @@ def _unseen(categories: list[Any]) -> Any:
 
 def _frame(est: Any, base: dict[str, Any], rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Probe rows: each a dict of the columns it sets, the others at ``base``."""
-    names = list(est.feature_names_in_)
+    names = [str(n) for n in est.feature_names_in_]
     data = {n: [r.get(n, base[n]) for r in rows] for n in names}
     return pd.DataFrame({n: pd.Series(v, dtype=object if any(isinstance(x, str) for x in v) else None) for n, v in data.items()})
 
@@ -147,7 +147,10 @@ def _transform(est: Any, frame: pd.DataFrame) -> pd.DataFrame | None:
             out = est.transform(frame)
     except Exception:  # noqa: BLE001 - category_encoders raises ValueError, KeyError...
         return None
-    return out if isinstance(out, pd.DataFrame) else pd.DataFrame(out, columns=list(est.get_feature_names_out()))
+    names = [str(n) for n in est.get_feature_names_out()]
+    if isinstance(out, pd.DataFrame) and list(map(str, out.columns)) != names:
+        return None  # not the columns it names: nothing to read safely
+    return pd.DataFrame(np.asarray(out, dtype=object), columns=names)
 
 
 def _read_column(est: Any, col: str, base: dict[str, Any], out_names: list[str]) -> _Column:
