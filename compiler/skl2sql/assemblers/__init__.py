@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
+    feature_engine_transformers,  # feature_engine's imputers, cappers, DropFeatures, when installed
     gaussian_process,  # GaussianProcessRegressor (predictive mean)
     imbalanced,  # imbalanced-learn's Pipeline (samplers skipped) and balanced ensembles, when installed
     imputers,  # SimpleImputer, MissingIndicator

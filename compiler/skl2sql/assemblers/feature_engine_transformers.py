@@ -1,0 +1,123 @@
+"""feature_engine's imputers, outlier cappers and DropFeatures, registered when it is installed
+(its categorical encoders are in :mod:`probed_encoders`). AddMissingIndicator is not: it keeps no
+record of which variables are numeric, so a NaN stored in a float column could not be told from
+a number in SQL without casting text columns too.
+
+Each works column by column on its ``variables_`` and passes the other columns through; the
+output columns are ``get_feature_names_out()``, read by name. Semantics from feature_engine's
+``transform``:
+
+- MeanMedianImputer, ArbitraryNumberImputer, EndTailImputer, CategoricalImputer:
+  ``fillna(imputer_dict_)``: a NULL (or stored NaN) becomes the fitted value; an infinity stays.
+- Winsorizer, ArbitraryOutlierCapper: ``clip(upper=right_tail_caps_)`` then
+  ``clip(lower=left_tail_caps_)``; with ``missing_values='raise'`` (the default) a NaN or an
+  infinity in a capped variable makes ``transform`` raise, so every output of the row is NULL;
+  with ``'ignore'`` NULL stays NULL and an infinity is capped. ``add_indicators=True`` is refused.
+- DropFeatures: the columns not in ``features_to_drop``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ..errors import UnsupportedEstimatorError
+from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
+from ..program import DOUBLE_MAX, Context, Feature
+from .registry import register
+
+__all__: list[str] = []
+
+
+def _by_name(est: Any, features: list[Feature]) -> dict[str, Feature]:
+    names = [str(n) for n in est.feature_names_in_]
+    if len(names) != len(features):
+        raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {len(names)} columns, got {len(features)}")
+    return dict(zip(names, features, strict=True))
+
+
+def _outputs(est: Any, columns: dict[str, Expr]) -> list[Feature]:
+    """The columns ``get_feature_names_out`` names, in its order."""
+    out = []
+    for name in (str(n) for n in est.get_feature_names_out()):
+        if name not in columns:
+            raise UnsupportedEstimatorError(f"{type(est).__name__}: no SQL for its output column {name!r}")
+        out.append(Feature(columns[name], name))
+    return out
+
+
+def _fill(value: Any) -> Expr:
+    if isinstance(value, str):
+        return lit(value)
+    return lit(float(value))
+
+
+def assemble_imputer(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``fillna(imputer_dict_)`` on each variable (text or number); infinity stays."""
+    columns = {n: f.expr for n, f in _by_name(est, features).items()}
+    for var, value in est.imputer_dict_.items():
+        name = str(var)
+        x = columns[name] if isinstance(value, str) else ctx.number(columns[name], finite=False)
+        columns[name] = Case(((IsNull(x), _fill(value)),), x)
+    return _outputs(est, columns)
+
+
+def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """Upper caps, then lower caps, per variable; rows feature_engine refuses are NULL."""
+    if getattr(est, "add_indicators", False):
+        raise UnsupportedEstimatorError(f"{type(est).__name__}(add_indicators=True) is not supported")
+    columns = {n: f.expr for n, f in _by_name(est, features).items()}
+    capped = sorted({str(v) for v in (*est.right_tail_caps_, *est.left_tail_caps_)}, key=list(columns).index)
+    reads = {n: ctx.number(columns[n], finite=False) for n in capped}
+    for n in capped:
+        x = reads[n]
+        if n in {str(k) for k in est.right_tail_caps_}:
+            high = lit(float(_cap(est.right_tail_caps_, n)))
+            x = Case(((Compare(">", x, high), high),), x)
+        if n in {str(k) for k in est.left_tail_caps_}:
+            low = lit(float(_cap(est.left_tail_caps_, n)))
+            x = Case(((Compare("<", x, low), low),), x)
+        columns[n] = x
+    out = _outputs(est, columns)
+    if getattr(est, "missing_values", "raise") != "raise" or not capped:
+        return out
+    # missing_values='raise': a NaN or an infinity in any capped variable refuses the batch
+    finite: Expr = And(
+        tuple(
+            c
+            for n in capped
+            for c in (Not(IsNull(reads[n])), Compare(">=", reads[n], lit(-DOUBLE_MAX)), Compare("<=", reads[n], lit(DOUBLE_MAX)))
+        )
+    )
+    return [Feature(e, f.name) for f, e in zip(out, ctx.guard(finite, [f.expr for f in out], "fe_ok"), strict=True)]
+
+
+def _cap(caps: dict[Any, Any], name: str) -> Any:
+    return next(v for k, v in caps.items() if str(k) == name)
+
+
+def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """The input columns ``get_feature_names_out`` keeps."""
+    return _outputs(est, {n: f.expr for n, f in _by_name(est, features).items()})
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - exercised when feature_engine is absent
+        return None
+
+
+_imputation = _optional("feature_engine.imputation")
+_outliers = _optional("feature_engine.outliers")
+_selection = _optional("feature_engine.selection")
+if _imputation is not None and _outliers is not None and _selection is not None:
+    __all__ = ["assemble_imputer", "assemble_capper", "assemble_drop_features"]
+    register(
+        _imputation.MeanMedianImputer,
+        _imputation.ArbitraryNumberImputer,
+        _imputation.EndTailImputer,
+        _imputation.CategoricalImputer,
+    )(assemble_imputer)
+    register(_outliers.Winsorizer, _outliers.ArbitraryOutlierCapper)(assemble_capper)
+    register(_selection.DropFeatures)(assemble_drop_features)
