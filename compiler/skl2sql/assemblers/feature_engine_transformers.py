@@ -18,13 +18,12 @@ output columns are ``get_feature_names_out()``, read by name. Semantics from fea
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
 from ..program import DOUBLE_MAX, Context, Feature
-from .registry import register
+from .registry import optional_module, register
 
 __all__: list[str] = []
 
@@ -101,16 +100,9 @@ def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> l
     return _outputs(est, {n: f.expr for n, f in _by_name(est, features).items()})
 
 
-def _optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError:  # pragma: no cover - exercised when feature_engine is absent
-        return None
-
-
-_imputation = _optional("feature_engine.imputation")
-_outliers = _optional("feature_engine.outliers")
-_selection = _optional("feature_engine.selection")
+_imputation = optional_module("feature_engine.imputation")
+_outliers = optional_module("feature_engine.outliers")
+_selection = optional_module("feature_engine.selection")
 if _imputation is not None and _outliers is not None and _selection is not None:
     __all__ = ["assemble_imputer", "assemble_capper", "assemble_drop_features"]
     register(

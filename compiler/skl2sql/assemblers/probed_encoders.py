@@ -29,7 +29,6 @@ registered.
 
 from __future__ import annotations
 
-import importlib
 import math
 import warnings
 from collections.abc import Callable
@@ -43,7 +42,7 @@ from ..errors import UnsupportedEstimatorError
 from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
 from ..program import Context, Feature
 from .encoders import category_lookup, category_spec
-from .registry import register
+from .registry import optional_module, register
 
 __all__ = ["assemble_probed_encoder"]
 
@@ -286,18 +285,10 @@ def _register(classes: list[type], reader: _Reader) -> None:
     register(*classes)(assemble_probed_encoder)
 
 
-def _optional(module: str) -> Any:
-    """``module`` if it can be imported, else None."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:  # pragma: no cover - exercised when the library is absent
-        return None
-
-
-_ce = _optional("category_encoders")
+_ce = optional_module("category_encoders")
 if _ce is not None:
     _register([getattr(_ce, n) for n in _CE_NAMES], _Reader(lambda est: list(est.cols), _ce_categories))
 
-_fe = _optional("feature_engine.encoding")
+_fe = optional_module("feature_engine.encoding")
 if _fe is not None:
     _register([getattr(_fe, n) for n in _FE_NAMES], _Reader(lambda est: list(est.variables_), _fe_categories))

@@ -8,13 +8,23 @@ a subclass may change behaviour, so it is refused rather than guessed at.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..errors import Skl2SqlError, UnsupportedEstimatorError
 from ..program import Context, Feature, Prediction
 
-__all__ = ["Assembler", "register", "register_transform", "assemble", "transform", "predict", "supported_estimators"]
+__all__ = [
+    "Assembler",
+    "register",
+    "register_transform",
+    "assemble",
+    "transform",
+    "predict",
+    "supported_estimators",
+    "optional_module",
+]
 
 Assembler = Callable[[Any, list[Feature], Context], "Prediction | list[Feature]"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,6 +33,15 @@ _REGISTRY: dict[type, Assembler] = {}
 #: Predictors that are also transformers (KMeans: distances to the centres; LDA: the projection):
 #: their ``transform`` assembler, used where the estimator is a step inside a pipeline.
 _TRANSFORMS: dict[type, Callable[[Any, list[Feature], Context], list[Feature]]] = {}
+
+
+def optional_module(name: str) -> Any:
+    """Module ``name`` if it can be imported, else None: a family module registers another
+    library's estimators only when that library is installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - exercised when the library is absent
+        return None
 
 
 def register(*classes: type) -> Callable[[F], F]:
