@@ -27,6 +27,7 @@ __all__ = [
     "safe_suffix",
     "class_suffixes",
     "label_literal",
+    "inside_doubles",
 ]
 
 
@@ -123,7 +124,7 @@ class Program:
 DOUBLE_MAX = 1.7976931348623157e308
 
 
-def _inside_doubles(x: Expr) -> Expr:
+def inside_doubles(x: Expr) -> Expr:
     """``x`` is a finite number: false for ±infinity and for NaN (NaN compares false, or above
     every number where NaN = NaN), unknown for NULL."""
     return And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
@@ -203,7 +204,7 @@ class Context:
         for name in sorted(self.finite):
             x = self._number_column(name)
             if x.name not in strict:
-                conds.append(Or((IsNull(x), _inside_doubles(x))))
+                conds.append(Or((IsNull(x), inside_doubles(x))))
         if not conds:
             return list(outputs)
         cond: Expr = And(tuple(conds)) if len(conds) > 1 else conds[0]
@@ -219,7 +220,7 @@ class Context:
             if name in columns:
                 assert isinstance(e, Cast) and isinstance(e.item, Column)
                 x = Cast(e.item, "double")
-                e = Case(((_inside_doubles(x), x),), None)
+                e = Case(((inside_doubles(x), x),), None)
             cols.append((name, e))
         stage = Stage(tuple(cols), pinned=True)
         self.stages[self.stages.index(self._number_stage)] = stage

@@ -39,6 +39,7 @@ __all__ = [
     "CategorySpec",
     "category_spec",
     "category_lookup",
+    "is_missing",
     "assemble_one_hot_encoder",
     "assemble_ordinal_encoder",
     "assemble_target_encoder",
@@ -62,7 +63,8 @@ class CategorySpec:
     missing: int | None
 
 
-def _is_missing(v: Any) -> bool:
+def is_missing(v: Any) -> bool:
+    """None or a NaN: what pandas and sklearn read as a missing category."""
     return v is None or (isinstance(v, (float, np.floating)) and bool(np.isnan(v)))
 
 
@@ -73,7 +75,7 @@ def category_spec(est: Any, categories: Sequence[Any], feature: str) -> Category
     kinds: set[str] = set()
     missing: int | None = None
     for j, v in enumerate(categories):
-        if _is_missing(v):
+        if is_missing(v):
             if missing is not None:
                 raise UnsupportedEstimatorError(
                     f"{name}: column {feature!r} has both None and NaN as categories; SQL has a "
@@ -270,7 +272,7 @@ def assemble_one_hot_encoder(est: OneHotEncoder, features: list[Feature], ctx: C
 def _in_dtype(value: Any, dtype: Any) -> Expr:
     """``value`` as sklearn stores it in the output array (``X_int.astype(dtype)``); NaN is NULL."""
     v = np.asarray(value).astype(dtype).item()
-    if _is_missing(v):
+    if is_missing(v):
         return lit(None)
     return lit(float(v))
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
-from ..program import DOUBLE_MAX, Context, Feature
+from ..ir import And, Case, Compare, Expr, IsNull, lit
+from ..program import Context, Feature, inside_doubles
 from .registry import optional_module, register
 
 __all__: list[str] = []
@@ -66,33 +66,24 @@ def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Fea
     if getattr(est, "add_indicators", False):
         raise UnsupportedEstimatorError(f"{type(est).__name__}(add_indicators=True) is not supported")
     columns = {n: f.expr for n, f in _by_name(est, features).items()}
-    capped = sorted({str(v) for v in (*est.right_tail_caps_, *est.left_tail_caps_)}, key=list(columns).index)
+    highs = {str(k): float(v) for k, v in est.right_tail_caps_.items()}
+    lows = {str(k): float(v) for k, v in est.left_tail_caps_.items()}
+    capped = [n for n in columns if n in highs or n in lows]
     reads = {n: ctx.number(columns[n], finite=False) for n in capped}
     for n in capped:
         x = reads[n]
-        if n in {str(k) for k in est.right_tail_caps_}:
-            high = lit(float(_cap(est.right_tail_caps_, n)))
-            x = Case(((Compare(">", x, high), high),), x)
-        if n in {str(k) for k in est.left_tail_caps_}:
-            low = lit(float(_cap(est.left_tail_caps_, n)))
-            x = Case(((Compare("<", x, low), low),), x)
+        if n in highs:
+            x = Case(((Compare(">", x, lit(highs[n])), lit(highs[n])),), x)
+        if n in lows:
+            x = Case(((Compare("<", x, lit(lows[n])), lit(lows[n])),), x)
         columns[n] = x
     out = _outputs(est, columns)
     if getattr(est, "missing_values", "raise") != "raise" or not capped:
         return out
-    # missing_values='raise': a NaN or an infinity in any capped variable refuses the batch
-    finite: Expr = And(
-        tuple(
-            c
-            for n in capped
-            for c in (Not(IsNull(reads[n])), Compare(">=", reads[n], lit(-DOUBLE_MAX)), Compare("<=", reads[n], lit(DOUBLE_MAX)))
-        )
-    )
+    # missing_values='raise': a NaN or an infinity in any capped variable refuses the batch (a
+    # NULL makes the range check unknown, which the guard reads as refused too)
+    finite = And(tuple(inside_doubles(reads[n]) for n in capped))
     return [Feature(e, f.name) for f, e in zip(out, ctx.guard(finite, [f.expr for f in out], "fe_ok"), strict=True)]
-
-
-def _cap(caps: dict[Any, Any], name: str) -> Any:
-    return next(v for k, v in caps.items() if str(k) == name)
 
 
 def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:

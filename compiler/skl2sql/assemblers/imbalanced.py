@@ -21,16 +21,13 @@ from ..program import Context, Feature, Prediction
 from .bagging import assemble_bagging_classifier
 from .boosting import assemble_adaboost_classifier
 from .pipeline import assemble_steps
-from .registry import register
+from .registry import optional_module, register
 from .trees import assemble_forest_classifier
 
 __all__: list[str] = []
 
-try:  # pragma: no cover - exercised when imbalanced-learn is installed
-    from imblearn import ensemble as _ensemble
-    from imblearn import pipeline as _pipeline
-except ImportError:  # pragma: no cover
-    _ensemble = _pipeline = None
+_ensemble = optional_module("imblearn.ensemble")
+_pipeline = optional_module("imblearn.pipeline")
 
 if _pipeline is not None and _ensemble is not None:
     __all__ = ["assemble_imblearn_pipeline"]

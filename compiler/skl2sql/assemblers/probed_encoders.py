@@ -29,7 +29,6 @@ registered.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,9 +38,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
+from ..ir import And, Expr, IsNull, Not, lit
 from ..program import Context, Feature
-from .encoders import category_lookup, category_spec
+from .encoders import CategorySpec, category_lookup, category_spec, is_missing
 from .registry import optional_module, register
 
 __all__ = ["assemble_probed_encoder"]
@@ -65,6 +64,7 @@ class _Column:
 
     name: str
     categories: list[Any]
+    spec: CategorySpec  # the categories, then NULL
     outputs: dict[str, list[float | None]]
     missing: dict[str, float | None]
     unseen: dict[str, float | None]
@@ -77,7 +77,7 @@ _FE_NAMES = ("OneHotEncoder", "OrdinalEncoder", "CountFrequencyEncoder", "MeanEn
 
 
 def _present(values: Any) -> list[Any]:
-    return [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return [v for v in values if not is_missing(v)]
 
 
 def _ce_categories(est: Any, col: str) -> list[Any]:
@@ -115,9 +115,7 @@ def _categories(est: Any, col: str) -> list[Any]:
 
 
 def _number(v: Any) -> float | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return None
-    return float(v)
+    return None if v is pd.NA or is_missing(v) else float(v)
 
 
 def _unseen(categories: list[Any]) -> Any:
@@ -159,14 +157,13 @@ def _read_column(est: Any, col: str, base: dict[str, Any], out_names: list[str])
         raise UnsupportedEstimatorError(f"{type(est).__name__}: transform refuses its own categories of {col!r}")
     missing = _transform(est, _frame(est, base, [{col: None}]))
     unseen = _transform(est, _frame(est, base, [{col: _unseen(cats)}]))
-    drives = [
-        n for n in out_names
-        if n == col or len({_number(v) for v in known[n]} | ({_number(missing[n].iloc[0])} if missing is not None else set())
-                             | ({_number(unseen[n].iloc[0])} if unseen is not None else set())) > 1
-    ]
+    answers = [known, *(a for a in (missing, unseen) if a is not None)]
+    # the outputs this column drives: named after it, or not constant over its probes
+    drives = [n for n in out_names if n == col or len({_number(v) for a in answers for v in a[n]}) > 1]
     return _Column(
         name=col,
         categories=cats,
+        spec=category_spec(est, [*cats, None], col),
         outputs={n: [_number(v) for v in known[n]] for n in drives},
         missing={n: _number(missing[n].iloc[0]) for n in drives} if missing is not None else {},
         unseen={n: _number(unseen[n].iloc[0]) for n in drives} if unseen is not None else {},
@@ -220,12 +217,10 @@ def _check_independent(
             raise UnsupportedEstimatorError(f"{type(est).__name__}: column {p!r} does not pass through unchanged")
 
 
-def _known_flag(est: Any, x: Expr, column: _Column, ctx: Context) -> Expr:
+def _known_flag(x: Expr, column: _Column, ctx: Context) -> Expr:
     """1 where ``transform`` accepts the column's value, NULL where it refuses it."""
-    values = [*column.categories, None]
-    spec = category_spec(est, values, column.name)
     flags = [lit(1)] * len(column.categories) + [lit(None) if column.missing_raises else lit(1)]
-    return category_lookup(x, spec, ctx, flags, None if column.unseen_raises else lit(1))
+    return category_lookup(x, column.spec, ctx, flags, None if column.unseen_raises else lit(1))
 
 
 def assemble_probed_encoder(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
@@ -250,32 +245,24 @@ def assemble_probed_encoder(est: Any, features: list[Feature], ctx: Context) -> 
             constants[name] = _number(probe[name].iloc[0])
     _check_independent(est, columns, base, constants, passed)
 
-    refusing = [c for c in columns if c.unseen_raises or c.missing_raises]
-    guard: Expr | None = None
-    if refusing:
-        flags = ctx.materialize([_known_flag(est, by_name[c.name].expr, c, ctx) for c in refusing], "ce_known")
-        conds: list[Expr] = [Not(IsNull(f)) for f in flags]
-        if len(conds) == 1:
-            guard = conds[0]
-        else:  # one 1-or-NULL flag for the row, read by every output
-            ok = ctx.materialize([Case(((And(tuple(conds)), lit(1)),), None)], "ce_ok")[0]
-            guard = Compare("=", ok, lit(1))
     features_out: list[Feature] = []
     for name in out_names:
         if name in driven:
             c = driven[name]
-            values = [*c.categories, None]
-            spec = category_spec(est, values, c.name)
             per_value = [lit(v) for v in c.outputs[name]] + [lit(None if c.missing_raises else c.missing[name])]
             unknown = lit(None) if c.unseen_raises else lit(c.unseen[name])
-            expr = category_lookup(by_name[c.name].expr, spec, ctx, per_value, unknown)
+            expr = category_lookup(by_name[c.name].expr, c.spec, ctx, per_value, unknown)
         elif name in passed:
             expr = by_name[name].expr
         else:
             expr = lit(constants[name])
-        if guard is not None:
-            expr = Case(((guard, expr),), None)
         features_out.append(Feature(expr, name))
+    refusing = [c for c in columns if c.unseen_raises or c.missing_raises]
+    if refusing:  # a value transform refuses makes every output of the row NULL
+        flags = ctx.materialize([_known_flag(by_name[c.name].expr, c, ctx) for c in refusing], "ce_known")
+        conds: list[Expr] = [Not(IsNull(f)) for f in flags]
+        ok = ctx.guard(conds[0] if len(conds) == 1 else And(tuple(conds)), [f.expr for f in features_out], "ce_ok")
+        features_out = [Feature(e, f.name) for f, e in zip(features_out, ok, strict=True)]
     return features_out
 
 
