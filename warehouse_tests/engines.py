@@ -202,7 +202,7 @@ class SQLiteEngine(Engine):
 def register_sqlite_math(con: sqlite3.Connection) -> None:
     """Register the math functions skl2sql emits when this SQLite was built without them."""
     try:
-        con.execute("SELECT exp(1), ln(2), sqrt(4), power(2, 3), log(10, 100), sign(-1), cos(0)")
+        con.execute("SELECT exp(1), ln(2), sqrt(4), power(2, 3), log(10, 100), sign(-1), cos(0), sin(0), asin(0)")
         return
     except sqlite3.OperationalError:
         pass
@@ -229,6 +229,8 @@ def register_sqlite_math(con: sqlite3.Connection) -> None:
     con.create_function("ceil", 1, guard(math.ceil), deterministic=True)
     con.create_function("sign", 1, guard(lambda x: float((x > 0) - (x < 0))), deterministic=True)
     con.create_function("cos", 1, guard(math.cos), deterministic=True)
+    con.create_function("sin", 1, guard(math.sin), deterministic=True)
+    con.create_function("asin", 1, guard(math.asin), deterministic=True)
 
 
 class PostgresEngine(Engine):

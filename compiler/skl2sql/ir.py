@@ -71,7 +71,7 @@ LiteralValue = float | int | str | bool | None
 #: Scalar functions the IR knows. Each has a NumPy twin in the evaluator and a sqlglot node (or a
 #: documented fallback) in the lowering.
 FUNCTIONS: frozenset[str] = frozenset(
-    {"exp", "ln", "log10", "sqrt", "abs", "sign", "floor", "ceil", "power", "cos"}
+    {"exp", "ln", "log10", "sqrt", "abs", "sign", "floor", "ceil", "power", "cos", "sin", "asin"}
 )
 
 

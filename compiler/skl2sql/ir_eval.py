@@ -241,6 +241,10 @@ def _func(name: str, args: list[np.ndarray]) -> np.ndarray:
             return np.power(x, args[1])
         if name == "cos":
             return np.cos(x)
+        if name == "sin":
+            return np.sin(x)
+        if name == "asin":
+            return np.where(np.abs(x) <= 1, np.arcsin(np.where(np.abs(x) <= 1, x, 0.0)), np.nan)
     raise ValueError(f"unknown function {name}")
 
 

@@ -403,6 +403,10 @@ class _Lowerer:
             return exp.Pow(this=x, expression=args[1])
         if e.name == "cos":
             return exp.Cos(this=x)
+        if e.name == "sin":
+            return exp.Sin(this=x)
+        if e.name == "asin":
+            return exp.Asin(this=x)
         raise TypeError(f"unknown IR function {e.name}")
 
     def boolean(self, cls: type[exp.Connector], items: Sequence[ir.Expr]) -> exp.Expression:

@@ -19,7 +19,8 @@ from . import (  # noqa: F401
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
-    feature_engine_transformers,  # feature_engine's imputers, cappers, DropFeatures, when installed
+    feature_engine_numeric,  # feature_engine's transformations, discretisers, creation, when installed
+    feature_engine_transformers,  # feature_engine's imputers, cappers and selectors, when installed
     gaussian_process,  # GaussianProcessRegressor (predictive mean)
     imbalanced,  # imbalanced-learn's Pipeline (samplers skipped) and balanced ensembles, when installed
     imputers,  # SimpleImputer, MissingIndicator

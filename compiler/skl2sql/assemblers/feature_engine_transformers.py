@@ -13,7 +13,9 @@ output columns are ``get_feature_names_out()``, read by name. Semantics from fea
   ``clip(lower=left_tail_caps_)``; with ``missing_values='raise'`` (the default) a NaN or an
   infinity in a capped variable makes ``transform`` raise, so every output of the row is NULL;
   with ``'ignore'`` NULL stays NULL and an infinity is capped. ``add_indicators=True`` is refused.
-- DropFeatures: the columns not in ``features_to_drop``.
+- DropFeatures and the selectors (DropConstantFeatures, DropCorrelatedFeatures,
+  SmartCorrelatedSelection, RecursiveFeatureElimination, MRMR, ...: :data:`SELECTORS`): the columns
+  not in ``features_to_drop_``.
 """
 
 from __future__ import annotations
@@ -25,20 +27,20 @@ from ..ir import And, Case, Compare, Expr, IsNull, lit
 from ..program import Context, Feature, inside_doubles
 from .registry import optional_module, register
 
-__all__: list[str] = []
+__all__ = ["columns_by_name", "named_outputs", "SELECTORS"]
 
 
-def _by_name(est: Any, features: list[Feature]) -> dict[str, Feature]:
+def columns_by_name(est: Any, features: list[Feature]) -> dict[str, Feature]:
     names = [str(n) for n in est.feature_names_in_]
     if len(names) != len(features):
         raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {len(names)} columns, got {len(features)}")
     return dict(zip(names, features, strict=True))
 
 
-def _outputs(est: Any, columns: dict[str, Expr]) -> list[Feature]:
-    """The columns ``get_feature_names_out`` names, in its order."""
+def named_outputs(est: Any, columns: dict[str, Expr], names: list[str] | None = None) -> list[Feature]:
+    """The columns ``get_feature_names_out`` names (or ``names``), in its order."""
     out = []
-    for name in (str(n) for n in est.get_feature_names_out()):
+    for name in names if names is not None else [str(n) for n in est.get_feature_names_out()]:
         if name not in columns:
             raise UnsupportedEstimatorError(f"{type(est).__name__}: no SQL for its output column {name!r}")
         out.append(Feature(columns[name], name))
@@ -53,19 +55,19 @@ def _fill(value: Any) -> Expr:
 
 def assemble_imputer(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     """``fillna(imputer_dict_)`` on each variable (text or number); infinity stays."""
-    columns = {n: f.expr for n, f in _by_name(est, features).items()}
+    columns = {n: f.expr for n, f in columns_by_name(est, features).items()}
     for var, value in est.imputer_dict_.items():
         name = str(var)
         x = columns[name] if isinstance(value, str) else ctx.number(columns[name], finite=False)
         columns[name] = Case(((IsNull(x), _fill(value)),), x)
-    return _outputs(est, columns)
+    return named_outputs(est, columns)
 
 
 def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     """Upper caps, then lower caps, per variable; rows feature_engine refuses are NULL."""
     if getattr(est, "add_indicators", False):
         raise UnsupportedEstimatorError(f"{type(est).__name__}(add_indicators=True) is not supported")
-    columns = {n: f.expr for n, f in _by_name(est, features).items()}
+    columns = {n: f.expr for n, f in columns_by_name(est, features).items()}
     highs = {str(k): float(v) for k, v in est.right_tail_caps_.items()}
     lows = {str(k): float(v) for k, v in est.left_tail_caps_.items()}
     capped = [n for n in columns if n in highs or n in lows]
@@ -77,7 +79,7 @@ def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Fea
         if n in lows:
             x = Case(((Compare("<", x, lit(lows[n])), lit(lows[n])),), x)
         columns[n] = x
-    out = _outputs(est, columns)
+    out = named_outputs(est, columns)
     if getattr(est, "missing_values", "raise") != "raise" or not capped:
         return out
     # missing_values='raise': a NaN or an infinity in any capped variable refuses the batch (a
@@ -87,15 +89,34 @@ def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Fea
 
 
 def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
-    """The input columns ``get_feature_names_out`` keeps."""
-    return _outputs(est, {n: f.expr for n, f in _by_name(est, features).items()})
+    """The input columns ``get_feature_names_out`` keeps: every selector's ``transform`` is
+    ``X[feature_names_in_].drop(columns=features_to_drop_)``."""
+    return named_outputs(est, {n: f.expr for n, f in columns_by_name(est, features).items()})
 
+
+#: feature_engine's selectors: each keeps the columns ``get_feature_names_out`` lists.
+SELECTORS = (
+    "DropFeatures",
+    "DropConstantFeatures",
+    "DropDuplicateFeatures",
+    "DropCorrelatedFeatures",
+    "SmartCorrelatedSelection",
+    "DropHighPSIFeatures",
+    "SelectByInformationValue",
+    "SelectByShuffling",
+    "SelectBySingleFeaturePerformance",
+    "SelectByTargetMeanPerformance",
+    "RecursiveFeatureElimination",
+    "RecursiveFeatureAddition",
+    "ProbeFeatureSelection",
+    "MRMR",
+)
 
 _imputation = optional_module("feature_engine.imputation")
 _outliers = optional_module("feature_engine.outliers")
 _selection = optional_module("feature_engine.selection")
 if _imputation is not None and _outliers is not None and _selection is not None:
-    __all__ = ["assemble_imputer", "assemble_capper", "assemble_drop_features"]
+    __all__ += ["assemble_imputer", "assemble_capper", "assemble_drop_features"]
     register(
         _imputation.MeanMedianImputer,
         _imputation.ArbitraryNumberImputer,
@@ -103,4 +124,11 @@ if _imputation is not None and _outliers is not None and _selection is not None:
         _imputation.CategoricalImputer,
     )(assemble_imputer)
     register(_outliers.Winsorizer, _outliers.ArbitraryOutlierCapper)(assemble_capper)
-    register(_selection.DropFeatures)(assemble_drop_features)
+    # the selectors sharing BaseSelector.transform (names looked up: the set grows by release)
+    register(
+        *(
+            getattr(_selection, name)
+            for name in SELECTORS
+            if hasattr(_selection, name)
+        )
+    )(assemble_drop_features)

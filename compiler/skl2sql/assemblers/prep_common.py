@@ -65,6 +65,7 @@ __all__ = [
     "piecewise",
     "piecewise_affine",
     "EXP_MAX",
+    "power_or_null",
 ]
 
 #: Largest argument for which ``exp`` is finite in double precision (``log(DBL_MAX)``); above it
@@ -182,6 +183,28 @@ def _floor_exp(y: Expr) -> Expr:
     """Clamp below at -50: ``exp(y) - 1`` rounds to exactly -1 there already, and PostgreSQL raises
     on underflow for very negative arguments."""
     return Case(((Compare("<", y, lit(-50.0)), lit(-50.0)),), y)
+
+
+#: ``exponent * ln|base|`` below this: ``numpy.power`` rounds to zero (the smallest subnormal is
+#: ``exp(-744.44)``); the SQL writes 0 there, as PostgreSQL raises on underflow.
+_POWER_UNDERFLOW = -745.0
+
+
+def power_or_null(base: Expr, exponent: float) -> Expr:
+    """``numpy.power(base, exponent)`` where it is a finite real number, else NULL: a negative base
+    with a non-integer exponent (NaN), zero to a negative power and overflow (inf). Underflow is
+    written as 0, since PostgreSQL raises on it. ``base`` is read several times: pass a column."""
+    e = float(exponent)
+    if e == 0.0:
+        return Case(((Not(IsNull(base)), lit(1.0)),), None)
+    magnitude = Func("abs", (base,))
+    log_size = mul(lit(e), Func("ln", (Case(((Compare(">", magnitude, lit(0.0)), magnitude),), None),)))
+    whens: list[tuple[Expr, Expr]] = [(Compare("=", base, lit(0.0)), lit(0.0) if e > 0 else lit(None))]
+    if not e.is_integer():
+        whens.append((Compare("<", base, lit(0.0)), lit(None)))
+    whens.append((Compare(">", log_size, lit(EXP_MAX)), lit(None)))
+    whens.append((Compare("<", log_size, lit(_POWER_UNDERFLOW)), lit(0.0)))
+    return Case(tuple(whens), Func("power", (base, lit(e))))
 
 
 def log1p(x: Expr, ctx: Context) -> Expr:

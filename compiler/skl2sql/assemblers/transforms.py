@@ -40,6 +40,10 @@ __all__ = [
     "assemble_quantile_transformer",
     "assemble_function_transformer",
     "FUNCTIONS",
+    "boxcox",
+    "yeojohnson",
+    "log10",
+    "reciprocal",
 ]
 
 #: 10 * machine epsilon: sklearn's ``_handle_zeros_in_scale`` treats smaller norms as zero.
@@ -82,7 +86,7 @@ def assemble_binarizer(est: Binarizer, features: list[Feature], ctx: Context) ->
 # --- PowerTransformer ---------------------------------------------------------------------------
 
 
-def _boxcox(x: Expr, lmbda: float, ctx: Context) -> Expr:
+def boxcox(x: Expr, lmbda: float, ctx: Context) -> Expr:
     """``scipy.special.boxcox(x, lmbda)`` for x > 0: ``log(x)`` when ``|lmbda| < 1e-19``, else
     ``expm1(lmbda * log(x)) / lmbda`` (SciPy's overflow branch above 709.78 gives values NumPy
     cannot follow either; those are NULL)."""
@@ -92,7 +96,7 @@ def _boxcox(x: Expr, lmbda: float, ctx: Context) -> Expr:
     return div(expm1(mul(lit(lmbda), lx), ctx), lit(lmbda))
 
 
-def _yeojohnson(x: Expr, lmbda: float, ctx: Context) -> Expr:
+def yeojohnson(x: Expr, lmbda: float, ctx: Context) -> Expr:
     """``scipy.stats._morestats._yeojohnson_transform``: separate formulas for x >= 0 and x < 0,
     each with its own lambda ~ 0 / lambda ~ 2 branch (eps = machine epsilon)."""
     eps = float(np.finfo(np.float64).eps)
@@ -116,9 +120,9 @@ def assemble_power_transformer(est: PowerTransformer, features: list[Feature], c
     outs: list[Expr] = []
     for x, lmbda in zip(xs, est.lambdas_, strict=True):
         if est.method == "box-cox":
-            y = _boxcox(Case(((Compare(">", x, lit(0.0)), x),), None), float(lmbda), ctx)
+            y = boxcox(Case(((Compare(">", x, lit(0.0)), x),), None), float(lmbda), ctx)
         elif est.method == "yeo-johnson":
-            y = _yeojohnson(x, float(lmbda), ctx)
+            y = yeojohnson(x, float(lmbda), ctx)
         else:
             raise UnsupportedEstimatorError(f"PowerTransformer(method={est.method!r}) is not supported")
         outs.append(y)
@@ -186,7 +190,7 @@ def _log(x: Expr, ctx: Context) -> Expr:
     return Case(((Compare(">", x, lit(0.0)), Func("ln", (x,))),), None)
 
 
-def _log10(x: Expr, ctx: Context) -> Expr:
+def log10(x: Expr, ctx: Context) -> Expr:
     """``ln(x) / ln(10)``: within 2 ulp of ``np.log10`` (the IR's log10 lowers to ``LOG(10, x)``,
     which PostgreSQL has only for NUMERIC arguments)."""
     return Case(((Compare(">", x, lit(0.0)), div(Func("ln", (x,)), lit(float(np.log(10.0))))),), None)
@@ -209,7 +213,7 @@ def _square(x: Expr, ctx: Context) -> Expr:
     return Case(((Compare("<=", Func("abs", (x,)), lit(_SQUARE_MAX)), Arith("*", x, x)),), None)
 
 
-def _reciprocal(x: Expr, ctx: Context) -> Expr:
+def reciprocal(x: Expr, ctx: Context) -> Expr:
     return Case(((Compare(">", Func("abs", (x,)), lit(_RECIP_MIN)), div(lit(1.0), x)),), None)
 
 
@@ -229,7 +233,7 @@ def _identity(x: Expr, ctx: Context) -> Expr:
 #: mapped to NULL.
 FUNCTIONS: dict[Any, Callable[[Expr, Context], Expr]] = {
     np.log: _log,
-    np.log10: _log10,
+    np.log10: log10,
     np.log1p: log1p,
     np.exp: _exp,
     np.expm1: expm1,
@@ -238,7 +242,7 @@ FUNCTIONS: dict[Any, Callable[[Expr, Context], Expr]] = {
     np.absolute: _abs,
     np.square: _square,
     np.negative: _negative,
-    np.reciprocal: _reciprocal,
+    np.reciprocal: reciprocal,
 }
 
 
