@@ -16,8 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.feature_selection import SelectKBest, f_regression
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, PolynomialFeatures, StandardScaler
 
 import datasets
 import skl2sql
@@ -30,6 +33,7 @@ fe_discretisation = pytest.importorskip("feature_engine.discretisation")
 fe_creation = pytest.importorskip("feature_engine.creation")
 fe_scaling = pytest.importorskip("feature_engine.scaling")
 fe_selection = pytest.importorskip("feature_engine.selection")
+fe_wrappers = pytest.importorskip("feature_engine.wrappers")
 
 pytestmark = pytest.mark.filterwarnings("ignore")  # feature_engine's and pandas' notices
 
@@ -108,6 +112,37 @@ CASES: dict[str, Callable[[], tuple[Any, pd.DataFrame]]] = {
     "arbitrary_raise": _at_edges(
         lambda: fe_discretisation.ArbitraryDiscretiser(binning_dict={A: [-5.0, 0.0, 5.0]}, errors="raise"), [A]
     ),
+    "tree_regression_prediction": _fit(
+        lambda: fe_discretisation.DecisionTreeDiscretiser(variables=[A, C], regression=True, cv=2, precision=3),
+        target="reg",
+    ),
+    "tree_classifier_prediction": _fit(
+        lambda: fe_discretisation.DecisionTreeDiscretiser(
+            variables=[A, B], regression=False, cv=2, scoring="accuracy", param_grid={"max_depth": [2, 3]}
+        )
+    ),
+    "tree_bin_number": _at_edges(
+        lambda: fe_discretisation.DecisionTreeDiscretiser(
+            variables=[A], regression=False, cv=2, scoring="accuracy", bin_output="bin_number"
+        ),
+        [A],
+    ),
+    "wrap_standard_scaler": _fit(lambda: fe_wrappers.SklearnTransformerWrapper(StandardScaler(), variables=[A, C])),
+    "wrap_imputer_text": _fit(
+        lambda: fe_wrappers.SklearnTransformerWrapper(SimpleImputer(strategy="most_frequent"), variables=[TEXT, B])
+    ),
+    "wrap_one_hot": _fit(
+        lambda: fe_wrappers.SklearnTransformerWrapper(
+            OneHotEncoder(handle_unknown="ignore", sparse_output=False), variables=[TEXT]
+        )
+    ),
+    "wrap_polynomial": _fit(
+        lambda: fe_wrappers.SklearnTransformerWrapper(PolynomialFeatures(degree=2), variables=[A, B]), [A, B, C]
+    ),
+    "wrap_select_k_best": _fit(
+        lambda: fe_wrappers.SklearnTransformerWrapper(SelectKBest(f_regression, k=2), variables=[A, B, C, SHARE]),
+        target="reg",
+    ),
     "cyclical": _fit(lambda: fe_creation.CyclicalFeatures(variables=[B, SHARE])),
     "cyclical_dict_drop": _fit(lambda: fe_creation.CyclicalFeatures(max_values={B: 24.0}, drop_original=True)),
     "relative_ignore": _fit(
@@ -182,6 +217,12 @@ def test_selectors_drop_columns() -> None:
         (lambda: fe_creation.RelativeFeatures(variables=[A], reference=[B], func=["mod"]), "mod"),
         (lambda: fe_creation.MathFeatures(variables=[A, B], func="median"), "median"),
         (lambda: fe_creation.MathFeatures(variables=[A, B], func=np.std), "std"),
+        (
+            lambda: fe_discretisation.DecisionTreeDiscretiser(
+                variables=[A], cv=2, bin_output="boundaries", precision=2, regression=False, scoring="accuracy"
+            ),
+            "boundaries",
+        ),
     ],
 )
 def test_refused_settings(make: Callable[[], Any], match: str) -> None:

@@ -26,7 +26,8 @@ Each works on its ``variables_`` and passes the other columns through; the outpu
 - Discretisers (EqualWidth, EqualFrequency, GeometricWidth, Arbitrary): ``pd.cut(x, edges,
   labels=False, include_lowest=True)``: the interval number of right-closed intervals, the first
   one closed on the left too; outside the edges NULL. ``return_object`` and ``return_boundaries``
-  (text outputs) are refused, as is DecisionTreeDiscretiser.
+  (text outputs) are refused. DecisionTreeDiscretiser: each variable's tree (its prediction, or
+  the interval number between its thresholds).
 - CyclicalFeatures: ``sin(x * (2π / max))`` and ``cos(...)`` with the factor computed in Python
   as feature_engine does.
 - RelativeFeatures: ``add``, ``sub``, ``mul``, ``div``/``truediv`` (a zero reference gives
@@ -54,6 +55,7 @@ from .feature_engine_transformers import columns_by_name, named_outputs
 from .prep_common import power_or_null
 from .registry import optional_module, register
 from .transforms import boxcox, log10, reciprocal, yeojohnson
+from .trees import classifier_leaf_proba, float32_guard, sklearn_tree_exprs
 
 __all__: list[str] = []
 
@@ -230,6 +232,38 @@ def assemble_discretiser(est: Any, features: list[Feature], ctx: Context) -> lis
     return _refuse_rows(est, named_outputs(est, columns), checks, ctx)
 
 
+def assemble_tree_discretiser(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """DecisionTreeDiscretiser: with ``bin_output='prediction'`` each variable becomes its tree's
+    prediction (a regressor's value, a classifier's probability of its second class), rounded
+    to ``precision`` decimals by NumPy at compile time since the values are the leaves';
+    ``'bin_number'``: the interval between the sorted split thresholds, as the other
+    discretisers (``pd.cut`` of the float64 value, not the tree's float32 comparison).
+    NaN or infinity refuses the row, and so does a value beyond float32's range, which the tree's
+    ``predict`` refuses."""
+    if est.bin_output == "boundaries":
+        raise UnsupportedEstimatorError("DecisionTreeDiscretiser(bin_output='boundaries') is not supported: text output")
+    columns = {n: f.expr for n, f in columns_by_name(est, features).items()}
+    names = _variables(est)
+    xs = _numbers(columns, names, ctx, "fe_x")
+    checks: list[Expr] = [inside_doubles(xs[n]) for n in names]
+    for n in names:
+        if est.bin_output == "bin_number":
+            columns[n] = _interval(xs[n], _edges(est, n))
+            continue
+        search = est.binner_dict_[n]
+        model = getattr(search, "best_estimator_", search)
+        tree = model.tree_
+        if est.regression:
+            values = np.asarray(tree.value[:, 0, 0], dtype=np.float64)
+        else:
+            values = classifier_leaf_proba(tree, len(model.classes_))[:, 1]
+        if est.precision is not None:
+            values = np.round(values, est.precision)
+        columns[n] = sklearn_tree_exprs(tree, [xs[n]], values)[0]
+        checks.append(float32_guard([xs[n]], allow_null=False))
+    return _refuse_rows(est, named_outputs(est, columns), checks, ctx)
+
+
 # --- feature creation ---------------------------------------------------------------------------
 
 
@@ -379,6 +413,7 @@ if _transformation is not None and _discretisation is not None and _creation is 
     __all__ = [
         "assemble_variable_transform",
         "assemble_discretiser",
+        "assemble_tree_discretiser",
         "assemble_cyclical",
         "assemble_relative",
         "assemble_math_features",
@@ -404,6 +439,7 @@ if _transformation is not None and _discretisation is not None and _creation is 
             if hasattr(_discretisation, name)
         )
     )(assemble_discretiser)
+    register(_discretisation.DecisionTreeDiscretiser)(assemble_tree_discretiser)
     register(_creation.CyclicalFeatures)(assemble_cyclical)
     register(_creation.RelativeFeatures)(assemble_relative)
     register(_creation.MathFeatures)(assemble_math_features)

@@ -1,5 +1,6 @@
-"""feature_engine's imputers, outlier cappers and DropFeatures, registered when it is installed
-(its categorical encoders are in :mod:`probed_encoders`). AddMissingIndicator is not: it keeps no
+"""feature_engine's imputers, outlier cappers, selectors and SklearnTransformerWrapper,
+registered when it is installed (its categorical encoders are in :mod:`probed_encoders`, its
+numeric transformers in :mod:`feature_engine_numeric`). AddMissingIndicator is not: it keeps no
 record of which variables are numeric, so a NaN stored in a float column could not be told from
 a number in SQL without casting text columns too.
 
@@ -13,6 +14,8 @@ output columns are ``get_feature_names_out()``, read by name. Semantics from fea
   ``clip(lower=left_tail_caps_)``; with ``missing_values='raise'`` (the default) a NaN or an
   infinity in a capped variable makes ``transform`` raise, so every output of the row is NULL;
   with ``'ignore'`` NULL stays NULL and an infinity is capped. ``add_indicators=True`` is refused.
+- SklearnTransformerWrapper: the wrapped transformer on ``variables_``, its columns put back as
+  the wrapper does (:func:`assemble_sklearn_wrapper`).
 - DropFeatures and the selectors (DropConstantFeatures, DropCorrelatedFeatures,
   SmartCorrelatedSelection, RecursiveFeatureElimination, MRMR, ...: :data:`SELECTORS`): the columns
   not in ``features_to_drop_``.
@@ -22,10 +25,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sklearn.utils import get_tags
+
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, lit
+from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
 from ..program import Context, Feature, inside_doubles
-from .registry import optional_module, register
+from .registry import optional_module, register, transform
 
 __all__ = ["columns_by_name", "named_outputs", "SELECTORS"]
 
@@ -94,6 +99,46 @@ def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> l
     return named_outputs(est, {n: f.expr for n, f in columns_by_name(est, features).items()})
 
 
+#: SklearnTransformerWrapper's transformers that append their columns (the wrapped variables are
+#: dropped first) and that select columns; every other one replaces its variables in place.
+_APPENDING = ("OneHotEncoder", "PolynomialFeatures")
+
+
+def assemble_sklearn_wrapper(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """SklearnTransformerWrapper: the wrapped scikit-learn transformer compiled on
+    ``variables_`` (any transformer skl2sql compiles), its output put back as the wrapper's
+    ``transform`` does: appended after the other columns (OneHotEncoder, PolynomialFeatures, named
+    by the transformer's ``get_feature_names_out``), the ``features_to_drop_`` dropped
+    (selectors), or the variables replaced in place (scalers, imputers, ...)."""
+    inner = est.transformer_
+    kind = type(inner).__name__
+    by_name = columns_by_name(est, features)
+    if hasattr(est, "features_to_drop_"):  # a selector: the wrapper drops columns, nothing runs
+        dropped = {str(n) for n in est.features_to_drop_}
+        return [f for n, f in by_name.items() if n not in dropped]
+    variables = [str(v) for v in est.variables_]
+    outputs = transform(inner, [Feature(by_name[v].expr, v) for v in variables], ctx)
+    if kind in _APPENDING:
+        kept = [f for n, f in by_name.items() if n not in variables]
+        names = [str(n) for n in inner.get_feature_names_out(est.variables_)]
+        if len(names) != len(outputs):
+            raise UnsupportedEstimatorError(f"SklearnTransformerWrapper({kind}): {len(outputs)} columns for {len(names)} names")
+        result = kept + [Feature(o.expr, n) for o, n in zip(outputs, names, strict=True)]
+    else:
+        if len(outputs) != len(variables):
+            raise UnsupportedEstimatorError(
+                f"SklearnTransformerWrapper({kind}) gives {len(outputs)} columns for {len(variables)} variables"
+            )
+        replaced = dict(zip(variables, outputs, strict=True))
+        result = [Feature(replaced[n].expr, n) if n in replaced else f for n, f in by_name.items()]
+    if get_tags(inner).input_tags.allow_nan:
+        return result
+    # the wrapped transform raises on a NaN in its variables: the whole row is refused
+    present = And(tuple(Not(IsNull(ctx.number(by_name[v].expr))) for v in variables))
+    guarded = ctx.guard(present, [f.expr for f in result], "fe_ok")
+    return [Feature(e, f.name) for f, e in zip(result, guarded, strict=True)]
+
+
 #: feature_engine's selectors: each keeps the columns ``get_feature_names_out`` lists.
 SELECTORS = (
     "DropFeatures",
@@ -115,8 +160,9 @@ SELECTORS = (
 _imputation = optional_module("feature_engine.imputation")
 _outliers = optional_module("feature_engine.outliers")
 _selection = optional_module("feature_engine.selection")
+_wrappers = optional_module("feature_engine.wrappers")
 if _imputation is not None and _outliers is not None and _selection is not None:
-    __all__ += ["assemble_imputer", "assemble_capper", "assemble_drop_features"]
+    __all__ += ["assemble_imputer", "assemble_capper", "assemble_drop_features", "assemble_sklearn_wrapper"]
     register(
         _imputation.MeanMedianImputer,
         _imputation.ArbitraryNumberImputer,
@@ -124,6 +170,8 @@ if _imputation is not None and _outliers is not None and _selection is not None:
         _imputation.CategoricalImputer,
     )(assemble_imputer)
     register(_outliers.Winsorizer, _outliers.ArbitraryOutlierCapper)(assemble_capper)
+    if _wrappers is not None:
+        register(_wrappers.SklearnTransformerWrapper)(assemble_sklearn_wrapper)
     # the selectors sharing BaseSelector.transform (names looked up: the set grows by release)
     register(
         *(
