@@ -41,6 +41,7 @@ from . import (  # noqa: F401
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
     search,  # GridSearchCV, RandomizedSearchCV, Halving*SearchCV (best_estimator_), SelfTrainingClassifier
     selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
+    semi_supervised,  # LabelPropagation, LabelSpreading (rbf kernel)
     svm,  # SVC, NuSVC, SVR, NuSVR, OneClassSVM (kernel SVMs)
     thresholds,  # FixedThresholdClassifier, TunedThresholdClassifierCV
     transforms,  # Normalizer, Binarizer, PowerTransformer, QuantileTransformer, FunctionTransformer

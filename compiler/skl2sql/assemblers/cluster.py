@@ -22,6 +22,11 @@ every row -1 (NULL where a feature is NULL, as sklearn refuses NaN). BisectingKM
 bisecting tree: at each split the nearer of the two children's centres (plus ``_X_mean`` when
 sklearn centred the data), the left one on a tie, down to a leaf's label. Beyond eight centres
 the nearest is found by a tournament (:func:`.prep_common.wide_argmax`), linear in the centres.
+
+FeatureAgglomeration's ``transform`` pools each cluster of features: with ``np.mean`` (the
+default) sklearn sums a row's features with ``np.bincount`` in feature order and divides by the
+cluster's size, which the SQL repeats; ``np.max`` and ``np.min`` are the cluster's extreme. Other
+pooling functions are refused. A NULL feature gives a NULL row (sklearn refuses NaN).
 """
 
 from __future__ import annotations
@@ -29,15 +34,29 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import AffinityPropagation, Birch, BisectingKMeans, KMeans, MeanShift, MiniBatchKMeans
+from sklearn.cluster import (
+    AffinityPropagation,
+    Birch,
+    BisectingKMeans,
+    FeatureAgglomeration,
+    KMeans,
+    MeanShift,
+    MiniBatchKMeans,
+)
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, lit, mul
+from ..ir import And, Case, Compare, Expr, div, lit, mul, total
 from ..program import Context, Feature, Prediction
-from .prep_common import all_present, euclidean_distances, fitted_inputs, nearest_scores, wide_argmax
+from .prep_common import all_present, euclidean_distances, fitted_inputs, guard_row, nearest_scores, wide_argmax
 from .registry import register, register_transform
 
-__all__ = ["assemble_kmeans", "kmeans_distances", "assemble_nearest_centre", "assemble_bisecting_kmeans"]
+__all__ = [
+    "assemble_kmeans",
+    "kmeans_distances",
+    "assemble_nearest_centre",
+    "assemble_bisecting_kmeans",
+    "assemble_feature_agglomeration",
+]
 
 
 def _centers(est: Any) -> np.ndarray:
@@ -114,3 +133,39 @@ def kmeans_distances(est: Any, features: list[Feature], ctx: Context) -> list[Fe
     xs = fitted_inputs(est, features, ctx, centers.shape[1])
     names = [str(n) for n in est.get_feature_names_out()]
     return [Feature(d, n) for d, n in zip(euclidean_distances(xs, centers, ctx), names, strict=True)]
+
+
+_POOLING = {np.mean: "mean", np.max: "max", np.min: "min"}
+
+
+@register(FeatureAgglomeration)
+def assemble_feature_agglomeration(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """One pooled value per cluster of features, clusters in label order."""
+    pooling = next((name for fn, name in _POOLING.items() if est.pooling_func is fn), None)
+    if pooling is None:
+        name = getattr(est.pooling_func, "__name__", repr(est.pooling_func))
+        raise UnsupportedEstimatorError(f"FeatureAgglomeration(pooling_func={name}) is not supported: np.mean, np.max, np.min are")
+    labels = np.asarray(est.labels_)
+    xs = fitted_inputs(est, features, ctx, len(labels))
+    values: list[Expr] = []
+    for label in np.unique(labels):
+        members = [x for x, lab in zip(xs, labels, strict=True) if lab == label]
+        if pooling == "mean":
+            values.append(div(total(members), lit(float(len(members)))))
+        else:
+            op = ">" if pooling == "max" else "<"
+            values.append(_extreme(members, op))
+    names = [str(n) for n in est.get_feature_names_out()]
+    out = guard_row(xs, values, ctx)  # sklearn refuses a row with a NaN anywhere
+    return [Feature(v, n) for v, n in zip(out, names, strict=True)]
+
+
+def _extreme(values: list[Expr], op: str) -> Expr:
+    """The first largest (``>``) or smallest (``<``) of finite, non-NULL values."""
+    if len(values) == 1:
+        return values[0]
+    whens = []
+    for v in values[:-1]:
+        conds = [Compare(">=" if op == ">" else "<=", v, o) for o in values if o is not v]
+        whens.append((And(tuple(conds)) if len(conds) > 1 else conds[0], v))
+    return Case(tuple(whens), values[-1])

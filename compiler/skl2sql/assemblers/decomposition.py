@@ -1,6 +1,7 @@
-"""Linear projections: PCA, IncrementalPCA, TruncatedSVD, FastICA, FactorAnalysis, the random
-projections, the cross-decomposition transforms (PLSCanonical, CCA, PLSSVD) and
-LinearDiscriminantAnalysis's ``transform``.
+"""Linear projections: PCA, IncrementalPCA, TruncatedSVD, FastICA, FactorAnalysis, SparsePCA,
+MiniBatchSparsePCA, the random projections, NeighborhoodComponentsAnalysis, the
+cross-decomposition transforms (PLSCanonical, CCA, PLSSVD) and LinearDiscriminantAnalysis's
+``transform``.
 
 sklearn's ``transform`` is ``X @ components_.T`` and, for PCA, minus ``mean_ @ components_.T``
 (the centering applied after the projection), then divided by ``sqrt(explained_variance_)``
@@ -13,7 +14,9 @@ differently, so a component agrees within a few ulps of ``sum(|x_j * c_kj|)``, n
 FastICA centres first when it whitens, ``(x - mean_) @ components_.T``; FactorAnalysis is
 ``((x - mean_) @ Wpsi.T) @ cov_z`` with ``Wpsi = components_ / noise_variance_`` and ``cov_z =
 inv(I + Wpsi @ components_.T)`` computed by NumPy/SciPy as sklearn does; Gaussian and sparse random
-projections are ``x @ components_.T`` (a sparse matrix's zeros left out: exact for finite input).
+projections and NeighborhoodComponentsAnalysis are ``x @ components_.T`` (a sparse matrix's zeros
+left out: exact for finite input); SparsePCA's ridge solve is linear in ``x``, so it is
+``(x - mean_) @ W`` with ``W`` sklearn's ``ridge_regression`` of the identity.
 The PLS family standardises first, ``((x - _x_mean) / _x_std) @ x_rotations_`` (PLSSVD:
 ``x_weights_``). LinearDiscriminantAnalysis as a pipeline step is ``(x - xbar_) @ scalings_``
 (solver ``svd``) or ``x @ scalings_`` (``eigen``), its first ``_max_components`` columns; the
@@ -31,8 +34,18 @@ from typing import Any
 import numpy as np
 from scipy import linalg
 from sklearn.cross_decomposition import CCA, PLSSVD, PLSCanonical
-from sklearn.decomposition import PCA, FactorAnalysis, FastICA, IncrementalPCA, TruncatedSVD
+from sklearn.decomposition import (
+    PCA,
+    FactorAnalysis,
+    FastICA,
+    IncrementalPCA,
+    MiniBatchSparsePCA,
+    SparsePCA,
+    TruncatedSVD,
+)
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.linear_model import ridge_regression
+from sklearn.neighbors import NeighborhoodComponentsAnalysis
 from sklearn.random_projection import GaussianRandomProjection, SparseRandomProjection
 
 from ..errors import UnsupportedEstimatorError
@@ -47,6 +60,7 @@ __all__ = [
     "assemble_fast_ica",
     "assemble_factor_analysis",
     "assemble_random_projection",
+    "assemble_sparse_pca",
     "assemble_pls_transform",
     "assemble_lda_transform",
 ]
@@ -125,11 +139,26 @@ def assemble_factor_analysis(est: Any, features: list[Feature], ctx: Context) ->
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
 
 
-@register(GaussianRandomProjection, SparseRandomProjection)
+@register(GaussianRandomProjection, SparseRandomProjection, NeighborhoodComponentsAnalysis)
 def assemble_random_projection(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     components = dense(est.components_)
     xs = _inputs(est, features, ctx, components.shape[1])
     values = _products(xs, components.T, ctx)
+    return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
+
+
+@register(SparsePCA, MiniBatchSparsePCA)
+def assemble_sparse_pca(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    """``ridge_regression(components_.T, (x - mean_).T, ridge_alpha, solver='cholesky')``, linear
+    in ``x``: the matrix is sklearn's own solve of the identity, so the SQL is ``(x - mean_) @ W``
+    (sklearn solves per batch: the two round apart by the system's condition number in ulps)."""
+    components = dense(est.components_)
+    n = components.shape[1]
+    weights = np.asarray(
+        ridge_regression(components.T, np.eye(n), est.ridge_alpha, solver="cholesky"), dtype=np.float64
+    )
+    xs = _inputs(est, features, ctx, n, np.asarray(est.mean_, dtype=np.float64))
+    values = _products(xs, weights, ctx)
     return [Feature(v, n) for v, n in zip(values, _names(est, len(values)), strict=True)]
 
 

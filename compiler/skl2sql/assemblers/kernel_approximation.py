@@ -10,6 +10,11 @@ SkewedChi2Sampler, KernelPCA.
 - ``RBFSampler.transform`` is ``cos(x @ random_weights_ + random_offset_) * sqrt(2 /
   n_components)``; ``SkewedChi2Sampler`` first takes ``log(x + skewedness)`` and refuses a row
   with any ``x <= -skewedness`` (NULL outputs, where sklearn raises).
+- ``AdditiveChi2Sampler.transform`` (dense): per feature ``sqrt(x * L)``, then for each step
+  ``j`` ``sqrt(2 x L / cosh(pi j L)) * cos(j * L * ln x)`` and the same with ``sin``, zero where
+  ``x`` is 0 (``L`` the sample interval), in sklearn's column order (every feature's first
+  component, then each step's cosines, then its sines); a negative value refuses the row, as
+  sklearn raises.
 - ``KernelPCA.transform``: ``K = pairwise_kernels(x, X_fit_)`` centred as ``KernelCenterer``
   does (``K - K_fit_rows_ - mean(K) + K_fit_all_``), then ``K @ (eigenvectors_ /
   sqrt(eigenvalues_))`` over the non-zero eigenvalues (zero columns elsewhere). Every training row
@@ -27,15 +32,19 @@ from typing import Any
 
 import numpy as np
 from sklearn.decomposition import KernelPCA
-from sklearn.kernel_approximation import Nystroem, RBFSampler, SkewedChi2Sampler
+from sklearn.kernel_approximation import AdditiveChi2Sampler, Nystroem, RBFSampler, SkewedChi2Sampler
 
-from ..ir import Compare, Expr, Func, add, case, div, lit, mul, sub, total
+from ..errors import UnsupportedEstimatorError
+from ..ir import And, Compare, Expr, Func, add, case, div, lit, mul, sub, total
 from ..program import Context, Feature
 from .kernels import pairwise_kernel_values
-from .prep_common import dense, fitted_inputs
+from .prep_common import dense, fitted_inputs, guard_row
 from .registry import register
 
-__all__ = ["assemble_nystroem", "assemble_random_fourier", "assemble_kernel_pca"]
+__all__ = ["assemble_nystroem", "assemble_random_fourier", "assemble_kernel_pca", "assemble_additive_chi2"]
+
+#: AdditiveChi2Sampler's ``sample_interval`` for ``sample_steps`` 1, 2 and 3 when none is given.
+_CHI2_INTERVALS = {1: 0.8, 2: 0.5, 3: 0.4}
 
 def _names(est: Any, n: int) -> list[str]:
     return [str(s) for s in est.get_feature_names_out()][:n]
@@ -90,3 +99,31 @@ def assemble_random_fourier(est: Any, features: list[Feature], ctx: Context) -> 
     ]
     out = [mul(Func("cos", (p,)), lit(scale)) for p in projections]
     return [Feature(e, n) for e, n in zip(out, _names(est, len(out)), strict=True)]
+
+
+@register(AdditiveChi2Sampler)
+def assemble_additive_chi2(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    steps = int(est.sample_steps)
+    interval = float(est.sample_interval) if est.sample_interval is not None else _CHI2_INTERVALS.get(steps)
+    if interval is None:
+        raise UnsupportedEstimatorError(f"AdditiveChi2Sampler(sample_steps={steps}) needs a sample_interval")
+    xs = fitted_inputs(est, features, ctx, int(est.n_features_in_))
+    positive = [case([(Compare(">", x, lit(0.0)), x)], None) for x in xs]
+
+    def nonzero(x: Expr, value: Expr) -> Expr:
+        return case([(Compare("=", x, lit(0.0)), lit(0.0))], value)
+
+    out: list[Expr] = [nonzero(x, Func("sqrt", (mul(p, lit(interval)),))) for x, p in zip(xs, positive, strict=True)]
+    logs = ctx.materialize([mul(lit(interval), Func("ln", (p,))) for p in positive], "chi_log")
+    factors_base = [mul(mul(lit(2.0), p), lit(interval)) for p in positive]
+    for j in range(1, steps):
+        cosh_j = float(np.cosh(np.pi * j * interval))
+        factors = ctx.materialize([Func("sqrt", (div(f, lit(cosh_j)),)) for f in factors_base], "chi_f")
+        for trig in ("cos", "sin"):
+            out.extend(
+                nonzero(x, mul(f, Func(trig, (mul(lit(float(j)), g),))))
+                for x, f, g in zip(xs, factors, logs, strict=True)
+            )
+    non_negative = And(tuple(Compare(">=", x, lit(0.0)) for x in xs)) if len(xs) > 1 else Compare(">=", xs[0], lit(0.0))
+    guarded = guard_row(xs, out, ctx, non_negative)
+    return [Feature(e, n) for e, n in zip(guarded, _names(est, len(guarded)), strict=True)]

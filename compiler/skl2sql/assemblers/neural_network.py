@@ -1,4 +1,5 @@
-"""MLPClassifier and MLPRegressor: the forward pass, layer by layer.
+"""MLPClassifier and MLPRegressor: the forward pass, layer by layer; BernoulliRBM as a pipeline
+step.
 
 sklearn (``_forward_pass_fast``): each layer is ``activation @ coefs_[i] + intercepts_[i]``,
 then the hidden activation (``relu``: ``max(x, 0)``, ``tanh``, ``logistic``: expit, ``identity``)
@@ -10,6 +11,9 @@ one stage (its units are read by every unit of the next layer).
 Agreement: dot products are summed left to right where NumPy's BLAS blocks them, and ``tanh`` is
 ``sign(x) * (1 - e) / (1 + e)`` with ``e = exp(-2|x|)``: a few ulps, within the parity
 tolerance. A NULL input gives NULL outputs (sklearn refuses NaN).
+
+BernoulliRBM's ``transform`` is the hidden layer's mean, ``expit(x @ components_.T +
+intercept_hidden_)``: one layer of the same kind with the logistic activation.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.neural_network import BernoulliRBM, MLPClassifier, MLPRegressor
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import Case, Compare, Expr, lit, mul, sigmoid, softmax, sub, tanh, total
@@ -26,7 +30,7 @@ from ..program import Context, Feature, Prediction, label_literal, several
 from .prep_common import wide_argmax
 from .registry import register
 
-__all__ = ["assemble_mlp"]
+__all__ = ["assemble_mlp", "assemble_rbm"]
 
 
 def _activate(name: str, x: Expr) -> Expr:
@@ -56,6 +60,14 @@ def _forward(est: Any, features: list[Feature], ctx: Context) -> list[Expr]:
         z = _layer(values, np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64))
         values = ctx.materialize(z if i == last else [_activate(str(est.activation), v) for v in z], f"h{i}")
     return values
+
+
+@register(BernoulliRBM)
+def assemble_rbm(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
+    xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    z = _layer(xs, np.asarray(est.components_, dtype=np.float64).T, np.asarray(est.intercept_hidden_, dtype=np.float64))
+    names = [str(n) for n in est.get_feature_names_out()]
+    return [Feature(sigmoid(v), n) for v, n in zip(z, names, strict=True)]
 
 
 @register(MLPClassifier, MLPRegressor)

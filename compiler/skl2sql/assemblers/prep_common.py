@@ -55,6 +55,7 @@ __all__ = [
     "dense",
     "dot",
     "wide_argmax",
+    "wide_max",
     "euclidean_distances",
     "nearest_scores",
     "all_present",
@@ -122,6 +123,20 @@ def wide_argmax(values: Sequence[Expr], labels: Sequence[Expr], ctx: Context) ->
             merged.append(pairs[-1])
         pairs = merged
     return pairs[0][1]
+
+
+def wide_max(values: Sequence[Expr], ctx: Context) -> Expr:
+    """The largest of many values, NULL when any is NULL: a tournament of pairs as in
+    :func:`wide_argmax` (``k - 1`` comparisons in ``log2(k)`` stages)."""
+    level = list(values)
+    while len(level) > 1:
+        exprs = [
+            Case(((Or((IsNull(a), IsNull(b))), lit(None)), (Compare(">", b, a), b)), a)
+            for a, b in zip(level[0::2], level[1::2], strict=False)
+        ]
+        kept = ctx.materialize(exprs, "vmax")
+        level = kept + ([level[-1]] if len(level) % 2 else [])
+    return level[0]
 
 
 def nearest_scores(xs: Sequence[Expr], centres: np.ndarray) -> list[Expr]:
