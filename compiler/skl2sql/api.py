@@ -229,7 +229,7 @@ def _assemble(estimator: Any, features: Sequence[str] | None, keep: Sequence[str
         kind: str = result.kind
     else:
         outputs, classes, kind = _feature_outputs(result), {}, "transformer"
-    outputs = ctx.guard_finite(outputs)
+    outputs = ctx.guard_finite(ctx.guard_refusals(outputs))
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")

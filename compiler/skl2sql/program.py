@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Or, is_trivial, lit, walk
+from . import ir
+from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, is_trivial, lit, walk
 from .null_strict import null_strict_columns
 
 __all__ = [
@@ -136,13 +137,16 @@ class Context:
 
     ``reserved`` holds names that stage columns must not shadow (input and keep columns); it is
     fixed when the context is made. ``finite`` collects the input columns read as numbers by an
-    estimator that refuses infinity (see :meth:`number` and :meth:`guard_finite`).
+    estimator that refuses infinity (see :meth:`number` and :meth:`guard_finite`). ``refusals``
+    collects the columns that must not be NULL for a row to be scored at all (see
+    :meth:`refuse_missing` and :meth:`guard_refusals`).
     """
 
     reserved: set[str] = field(default_factory=set)
     inputs: set[str] = field(default_factory=set)
     stages: list[Stage] = field(default_factory=list)
     finite: set[str] = field(default_factory=set)
+    refusals: list[str] = field(default_factory=list)
     _numbers: dict[str, str] = field(default_factory=dict)
     _number_stage: Stage | None = None
     _counter: int = 0
@@ -225,6 +229,50 @@ class Context:
         stage = Stage(tuple(cols), pinned=True)
         self.stages[self.stages.index(self._number_stage)] = stage
         self._number_stage = stage
+
+    def refuse_missing(self, exprs: Sequence[Expr]) -> None:
+        """A row where any of ``exprs`` is NULL is refused by the estimator reading them, as
+        scikit-learn raises for the whole batch: every output of the model must be NULL there.
+
+        Usually it already is (a NULL input makes a linear model's score NULL). It is not where
+        a later step reads NULL as a missing value (an imputer, HistGradientBoosting, LightGBM),
+        where a selector drops the column, or beside a passthrough column;
+        :meth:`guard_refusals` finds out once the outputs are known. Each expression becomes a
+        column (a stage column, or the input column itself)."""
+        for e in exprs:
+            if isinstance(e, Column):
+                name = e.name
+            elif isinstance(e, ir.Literal):
+                continue
+            else:
+                col = self.materialize([e], "req")[0]
+                assert isinstance(col, Column)
+                name = col.name
+            if name not in self.refusals:
+                self.refusals.append(name)
+
+    def refuse_unless(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
+        """:meth:`guard` for a condition whose failure makes scikit-learn refuse the whole row
+        (raise, not a NaN cell): ``cond`` becomes a 1-or-NULL flag column, registered with
+        :meth:`refuse_missing` so that the model's outputs are NULL too where the flag is."""
+        flag = self.materialize([Case(((cond, lit(1)),), None)], hint)[0]
+        self.refuse_missing([flag])
+        return [Case(((Compare("=", flag, lit(1)), e),), None) for e in exprs]
+
+    def guard_refusals(self, outputs: Sequence[tuple[str, Expr]]) -> list[tuple[str, Expr]]:
+        """``outputs`` NULL where a column registered with :meth:`refuse_missing` is NULL. Columns
+        that already make every output NULL (:mod:`skl2sql.null_strict`; most models) cost
+        nothing; the others share one 1-or-NULL flag."""
+        if not self.refusals:
+            return list(outputs)
+        stages = [st.columns for st in self.stages]
+        strict = null_strict_columns(stages, [e for _, e in outputs], self.refusals)
+        loose = [c for c in self.refusals if c not in strict]
+        if not loose:
+            return list(outputs)
+        conds = tuple(Not(IsNull(Column(c))) for c in loose)
+        flag = self.materialize([Case(((And(conds) if len(conds) > 1 else conds[0], lit(1)),), None)], "scored")[0]
+        return [(n, Case(((Compare("=", flag, lit(1)), e),), None)) for n, e in outputs]
 
     def guard(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
         """Each of ``exprs`` as ``CASE WHEN cond THEN e END`` (NULL where ``cond`` is not true).

@@ -69,6 +69,7 @@ __all__ = [
 def _project(est: Any, features: list[Feature], ctx: Context, offset: np.ndarray | None) -> list[Expr]:
     components = np.asarray(est.components_, dtype=np.float64)
     xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    ctx.refuse_missing(xs)
     out: list[Expr] = []
     for k, row in enumerate(components):
         e = total([mul(x, lit(float(c))) for x, c in zip(xs, row, strict=True)])

@@ -78,7 +78,7 @@ def _refuse_rows(est: Any, outputs: list[Feature], checks: list[Expr], ctx: Cont
     if not checks:
         return outputs
     cond = And(tuple(checks)) if len(checks) > 1 else checks[0]
-    guarded = ctx.guard(cond, [f.expr for f in outputs], "fe_ok")
+    guarded = ctx.refuse_unless(cond, [f.expr for f in outputs], "fe_ok")
     return [Feature(e, f.name) for f, e in zip(outputs, guarded, strict=True)]
 
 

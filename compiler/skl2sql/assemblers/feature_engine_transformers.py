@@ -90,7 +90,7 @@ def assemble_capper(est: Any, features: list[Feature], ctx: Context) -> list[Fea
     # missing_values='raise': a NaN or an infinity in any capped variable refuses the batch (a
     # NULL makes the range check unknown, which the guard reads as refused too)
     finite = And(tuple(inside_doubles(reads[n]) for n in capped))
-    return [Feature(e, f.name) for f, e in zip(out, ctx.guard(finite, [f.expr for f in out], "fe_ok"), strict=True)]
+    return [Feature(e, f.name) for f, e in zip(out, ctx.refuse_unless(finite, [f.expr for f in out], "fe_ok"), strict=True)]
 
 
 def assemble_drop_features(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
@@ -135,7 +135,7 @@ def assemble_sklearn_wrapper(est: Any, features: list[Feature], ctx: Context) ->
         return result
     # the wrapped transform raises on a NaN in its variables: the whole row is refused
     present = And(tuple(Not(IsNull(ctx.number(by_name[v].expr))) for v in variables))
-    guarded = ctx.guard(present, [f.expr for f in result], "fe_ok")
+    guarded = ctx.refuse_unless(present, [f.expr for f in result], "fe_ok")
     return [Feature(e, f.name) for f, e in zip(result, guarded, strict=True)]
 
 

@@ -65,6 +65,7 @@ def _forward(est: Any, features: list[Feature], ctx: Context) -> list[Expr]:
 @register(BernoulliRBM)
 def assemble_rbm(est: Any, features: list[Feature], ctx: Context) -> list[Feature]:
     xs = ctx.materialize([ctx.number(f.expr) for f in features], "x")
+    ctx.refuse_missing(xs)
     z = _layer(xs, np.asarray(est.components_, dtype=np.float64).T, np.asarray(est.intercept_hidden_, dtype=np.float64))
     names = [str(n) for n in est.get_feature_names_out()]
     return [Feature(sigmoid(v), n) for v, n in zip(z, names, strict=True)]

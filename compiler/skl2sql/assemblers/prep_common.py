@@ -76,10 +76,13 @@ EXP_MAX = 709.782712893384
 
 def fitted_inputs(est: Any, features: Sequence[Feature], ctx: Context, n: int, hint: str = "x") -> list[Expr]:
     """The inputs of ``est`` (fitted on ``n`` columns) as numbers, each cast once in a stage; a
-    typed error naming the estimator when the count differs."""
+    typed error naming the estimator when the count differs. ``est`` refuses a row with a
+    missing value (``Context.refuse_missing``)."""
     if n != len(features):
         raise UnsupportedEstimatorError(f"{type(est).__name__} was fitted on {n} features, got {len(features)}")
-    return ctx.materialize([ctx.number(f.expr) for f in features], hint)
+    xs = ctx.materialize([ctx.number(f.expr) for f in features], hint)
+    ctx.refuse_missing(xs)
+    return xs
 
 
 def dense(matrix: Any) -> np.ndarray:
@@ -173,7 +176,7 @@ def guard_row(inputs: Sequence[Expr], outputs: Sequence[Expr], ctx: Context, ext
     cond: Expr = all_present(inputs) if inputs else lit(True)
     if extra is not None:
         cond = And((cond, extra)) if inputs else extra
-    return ctx.guard(cond, outputs, "rowok")
+    return ctx.refuse_unless(cond, outputs, "rowok")
 
 
 def expm1(y: Expr, ctx: Context) -> Expr:

@@ -261,7 +261,7 @@ def assemble_probed_encoder(est: Any, features: list[Feature], ctx: Context) -> 
     if refusing:  # a value transform refuses makes every output of the row NULL
         flags = ctx.materialize([_known_flag(by_name[c.name].expr, c, ctx) for c in refusing], "ce_known")
         conds: list[Expr] = [Not(IsNull(f)) for f in flags]
-        ok = ctx.guard(conds[0] if len(conds) == 1 else And(tuple(conds)), [f.expr for f in features_out], "ce_ok")
+        ok = ctx.refuse_unless(conds[0] if len(conds) == 1 else And(tuple(conds)), [f.expr for f in features_out], "ce_ok")
         features_out = [Feature(e, f.name) for f, e in zip(features_out, ok, strict=True)]
     return features_out
 

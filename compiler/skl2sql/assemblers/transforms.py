@@ -59,6 +59,7 @@ def assemble_normalizer(est: Normalizer, features: list[Feature], ctx: Context) 
     """``x / norm(row)``; a norm below 10 eps counts as 0 and divides by 1 (sklearn's
     ``_handle_zeros_in_scale``). Any NULL in the row makes the norm, hence every output, NULL."""
     xs = ctx.materialize([ctx.number(f.expr) for f in features], "nx")
+    ctx.refuse_missing(xs)
     if est.norm == "l1":
         norm: Expr = total([Func("abs", (x,)) for x in xs])
     elif est.norm == "l2":

@@ -97,7 +97,7 @@ def guard_prediction(p: Prediction, cond: Expr, ctx: Context) -> Prediction:
     cond is not true), ``cond`` computed once (``Context.guard``): the float32 range guard is three
     comparisons per feature; repeated in each of a binary classifier's three outputs it was 360
     comparisons per row for 20 features, about a tenth of a 100-tree model's time on DuckDB."""
-    return p.with_parts(ctx.guard(cond, p.parts()))
+    return p.with_parts(ctx.refuse_unless(cond, p.parts()))
 
 
 def tree_inputs(
@@ -348,6 +348,6 @@ def assemble_random_trees_embedding(est: Any, features: list[Feature], ctx: Cont
         values += [Case(((Compare("=", leaf, lit(int(c))), lit(1.0)),), lit(0.0)) for c in cats]
     # NULL is routed as the trees learnt (the forest takes NaN); a value beyond float32's range,
     # which sklearn refuses, makes every column NULL
-    guarded = ctx.guard(float32_guard(xs, allow_null=True), values)
+    guarded = ctx.refuse_unless(float32_guard(xs, allow_null=True), values)
     names = [str(n) for n in est.get_feature_names_out()]
     return [Feature(v, n) for v, n in zip(guarded, names, strict=True)]
