@@ -166,8 +166,11 @@ def test_dialects(capsys: pytest.CaptureFixture[str]) -> None:
 def test_estimators(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["estimators"]) == 0
     listed = capsys.readouterr().out.split()
-    assert listed == skl2sql.supported_estimators()
-    assert {"LinearRegression", "LogisticRegression", "Pipeline", "StandardScaler"} <= set(listed)
+    assert listed == skl2sql.supported_classes()
+    assert {"sklearn.linear_model.LogisticRegression", "sklearn.pipeline.Pipeline", "lightgbm.sklearn.LGBMClassifier"} <= set(listed)
+    # one line per class: libraries' classes of the same name are told apart
+    assert {"sklearn.preprocessing.OneHotEncoder", "feature_engine.encoding.one_hot.OneHotEncoder"} <= set(listed)
+    assert {p.rsplit(".", 1)[1] for p in listed} == set(skl2sql.supported_estimators())
 
 
 @pytest.mark.parametrize(

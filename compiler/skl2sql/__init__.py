@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from .api import CompiledModel, compile
-from .assemblers import supported_estimators
+from .assemblers import supported_classes, supported_estimators
 from .dialects import available_dialects
 from .errors import (
     ExpressionTooLargeError,
@@ -26,6 +26,7 @@ __all__ = [
     "compile",
     "CompiledModel",
     "supported_estimators",
+    "supported_classes",
     "available_dialects",
     "Skl2SqlError",
     "UnsupportedEstimatorError",

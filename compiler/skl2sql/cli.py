@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .api import compile as compile_model
-from .assemblers import supported_estimators
+from .assemblers import supported_classes
 from .dialects import available_dialects
 from .errors import Skl2SqlError
 from .loading import load_model
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dbt_parser(sub)
 
     sub.add_parser("dialects", help="list SQL dialects")
-    sub.add_parser("estimators", help="list estimators that compile")
+    sub.add_parser("estimators", help="list the classes that compile, by import path")
     add_report_parser(sub)
     return parser
 
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(available_dialects()))
             return 0
         if args.command == "estimators":
-            print("\n".join(supported_estimators()))
+            print("\n".join(supported_classes()))
             return 0
     except Skl2SqlError as err:
         print(f"skl2sql: error: {err}", file=sys.stderr)

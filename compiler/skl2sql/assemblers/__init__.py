@@ -48,6 +48,6 @@ from . import (  # noqa: F401
     trees,  # DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*
     xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster
 )
-from .registry import assemble, predict, supported_estimators, transform
+from .registry import assemble, predict, supported_classes, supported_estimators, transform
 
-__all__ = ["registry", "assemble", "predict", "transform", "supported_estimators"]
+__all__ = ["registry", "assemble", "predict", "transform", "supported_estimators", "supported_classes"]

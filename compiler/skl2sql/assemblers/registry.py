@@ -74,6 +74,23 @@ def supported_estimators() -> list[str]:
     return sorted(n for n in names if not n.startswith("_"))
 
 
+def supported_classes() -> list[str]:
+    """Every public class that compiles by its public import path (``sklearn.linear_model.Ridge``,
+    ``feature_engine.encoding.OneHotEncoder``): names alone would show libraries' classes of the
+    same name once. The module path stops before its first private part."""
+    paths = set()
+    for cls in {*_REGISTRY, *_TRANSFORMS}:
+        if cls.__name__.startswith("_"):
+            continue
+        parts = []
+        for part in cls.__module__.split("."):
+            if part.startswith("_"):
+                break
+            parts.append(part)
+        paths.add(".".join([*parts, cls.__name__]))
+    return sorted(paths, key=str.lower)
+
+
 def _check_fitted(est: Any) -> None:
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
