@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
-from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
+from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor, StackingRegressor
 from sklearn.feature_selection import SelectKBest, f_regression
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer, PolynomialFeatures, StandardScaler
 
@@ -60,9 +60,17 @@ CASES: dict[str, tuple[Callable[[], tuple[Any, pd.DataFrame]], bool]] = {
         _fit(lambda: ColumnTransformer([("n", Normalizer(), NUM[:2]), ("p", "passthrough", NUM[2:])]), complete=True),
         True,
     ),
+    "stacking_linear_base_hgb_final": (
+        _fit(lambda: StackingRegressor([("lin", LinearRegression()), ("hgb", _hgb())], final_estimator=_hgb(), cv=2)),
+        False,  # the stacking assembler refuses a row with a NULL base prediction itself
+    ),
     # controls: the scaler takes NaN (the row is scored), the linear model is NULL anyway
     "scaler_into_hgb": (_fit(lambda: make_pipeline(StandardScaler(), _hgb())), False),
     "pca_into_linear": (_fit(lambda: make_pipeline(StandardScaler(), PCA(2), LinearRegression()), complete=True), False),
+    "stacking_ridge_final": (
+        _fit(lambda: StackingRegressor([("lin", LinearRegression()), ("hgb", _hgb())], final_estimator=Ridge(), cv=2)),
+        False,
+    ),
     "poly_into_linear": (_fit(lambda: make_pipeline(PolynomialFeatures(2), LinearRegression()), complete=True), False),
 }
 fitted = case_cache({name: make for name, (make, _) in CASES.items()})

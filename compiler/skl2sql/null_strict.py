@@ -10,7 +10,8 @@ the read needs anyway, at no extra cost. This module finds those inputs, conserv
 miss a strict column, never call a non-strict one strict.
 
 The analysis follows the IR's SQL semantics (:mod:`skl2sql.ir`): arithmetic, functions,
-comparisons, casts and lookups are NULL when an operand is; ``IS NULL`` never is; a ``CASE`` is NULL
+comparisons, casts and lookups are NULL when an operand is; ``IS NULL`` never is, and
+``NOT (y IS NULL)`` is not true when ``y`` is NULL; a ``CASE`` is NULL
 when every branch is either not taken (its condition is not true) or yields NULL, and so is its
 ``ELSE``. For each expression it computes two sets of candidate columns, as bit masks:
 
@@ -36,15 +37,17 @@ def null_strict_columns(
     """The ``candidates`` (column names) that make every one of ``outputs`` NULL when NULL.
 
     ``stages``: the column definitions of the program's stages, in order; a reference to a stage
-    column stands for its definition. Candidates are taken as they are (their own definitions,
-    if they are stage columns, are not looked into)."""
+    column stands for its definition. A candidate that is a stage column is NULL when it is, and
+    also whenever its definition is (a step's output guarded by another candidate's flag)."""
     bit = {name: 1 << i for i, name in enumerate(candidates)}
     everything = (1 << len(candidates)) - 1
     defined: dict[str, tuple[int, int]] = {}
     for columns in stages:
         for name, e in columns:
-            if name not in bit:
-                defined[name] = _masks(e, bit, defined, everything)
+            null, untrue = _masks(e, bit, defined, everything)
+            if name in bit:
+                null, untrue = null | bit[name], untrue | bit[name]
+            defined[name] = (null, untrue)
     strict = everything
     for e in outputs:
         strict &= _masks(e, bit, defined, everything)[0]
@@ -67,6 +70,10 @@ def _masks(root: Expr, bit: dict[str, int], defined: dict[str, tuple[int, int]],
             stack.append((e, True))
             stack.extend((k, False) for k in kids if id(k) not in memo)
             continue
+        if isinstance(e, Not) and isinstance(e.item, IsNull):
+            # NOT (y IS NULL) is FALSE, so not true, whenever y is NULL
+            memo[id(e)] = (0, memo[id(e.item.item)][0])
+            continue
         memo[id(e)] = _node_masks(e, [memo[id(k)] for k in kids], bit, defined, everything)
     return memo[id(root)]
 
@@ -75,9 +82,11 @@ def _node_masks(
     e: Expr, kids: list[tuple[int, int]], bit: dict[str, int], defined: dict[str, tuple[int, int]], everything: int
 ) -> tuple[int, int]:
     if isinstance(e, Column):
+        if e.name in defined:
+            return defined[e.name]
         if e.name in bit:
             return bit[e.name], bit[e.name]
-        return defined.get(e.name, (0, 0))
+        return 0, 0
     if isinstance(e, Literal):
         return (everything, everything) if e.value is None else (0, 0)
     if isinstance(e, IsNull):

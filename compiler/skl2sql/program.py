@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import ir
 from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, is_trivial, lit, walk
 from .null_strict import null_strict_columns
 
@@ -237,19 +236,13 @@ class Context:
         Usually it already is (a NULL input makes a linear model's score NULL). It is not where
         a later step reads NULL as a missing value (an imputer, HistGradientBoosting, LightGBM),
         where a selector drops the column, or beside a passthrough column;
-        :meth:`guard_refusals` finds out once the outputs are known. Each expression becomes a
-        column (a stage column, or the input column itself)."""
+        :meth:`guard_refusals` finds out once the outputs are known. Only columns (stage or input
+        columns) are recorded: the analysis asks whether the outputs are NULL when a column they
+        read is, and an expression the outputs do not read as a column would always look
+        unguarded (a new column for it would put a guard on every such model for nothing)."""
         for e in exprs:
-            if isinstance(e, Column):
-                name = e.name
-            elif isinstance(e, ir.Literal):
-                continue
-            else:
-                col = self.materialize([e], "req")[0]
-                assert isinstance(col, Column)
-                name = col.name
-            if name not in self.refusals:
-                self.refusals.append(name)
+            if isinstance(e, Column) and e.name not in self.refusals:
+                self.refusals.append(e.name)
 
     def refuse_unless(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
         """:meth:`guard` for a condition whose failure makes scikit-learn refuse the whole row
