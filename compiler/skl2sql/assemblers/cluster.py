@@ -45,7 +45,7 @@ from sklearn.cluster import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, div, lit, mul, total
+from ..ir import And, Case, Compare, Expr, div, greatest, lit, mul, total
 from ..program import Context, Feature, Prediction
 from .prep_common import all_present, euclidean_distances, fitted_inputs, guard_row, nearest_scores, wide_argmax
 from .registry import register, register_transform
@@ -152,20 +152,11 @@ def assemble_feature_agglomeration(est: Any, features: list[Feature], ctx: Conte
         members = [x for x, lab in zip(xs, labels, strict=True) if lab == label]
         if pooling == "mean":
             values.append(div(total(members), lit(float(len(members)))))
-        else:
-            op = ">" if pooling == "max" else "<"
-            values.append(_extreme(members, op))
+        elif pooling == "max":
+            values.append(greatest(members))
+        else:  # the least is the negated greatest of the negated values (negation is exact)
+            values.append(mul(lit(-1.0), greatest([mul(lit(-1.0), m) for m in members])))
     names = [str(n) for n in est.get_feature_names_out()]
     out = guard_row(xs, values, ctx)  # sklearn refuses a row with a NaN anywhere
     return [Feature(v, n) for v, n in zip(out, names, strict=True)]
 
-
-def _extreme(values: list[Expr], op: str) -> Expr:
-    """The first largest (``>``) or smallest (``<``) of finite, non-NULL values."""
-    if len(values) == 1:
-        return values[0]
-    whens = []
-    for v in values[:-1]:
-        conds = [Compare(">=" if op == ">" else "<=", v, o) for o in values if o is not v]
-        whens.append((And(tuple(conds)) if len(conds) > 1 else conds[0], v))
-    return Case(tuple(whens), values[-1])

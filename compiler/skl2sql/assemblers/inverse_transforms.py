@@ -23,11 +23,11 @@ import numpy as np
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import Case, Compare, Expr, Func, add, case, div, lit, mul, sub
+from ..ir import Case, Compare, Expr, add, case, div, lit, mul, sub
 from ..program import Context
-from .linear import EXP_CEILING, exp_or_null
+from .linear import exp_or_null
 from .normal_dist import normal_cdf
-from .prep_common import interp, log1p
+from .prep_common import interp, log1p, power_or_null
 
 __all__ = ["power_inverse", "quantile_inverse", "single_target"]
 
@@ -41,16 +41,6 @@ def single_target(values: Any) -> float:
     if arr.size != 1:
         raise UnsupportedEstimatorError(f"TransformedTargetRegressor: transformer fitted on {arr.size} targets")
     return float(arr[0])
-
-
-def _power_or_null(base: Expr, exponent: float) -> Expr:
-    """``np.power(base, exponent)`` where it is a finite real number, else NULL."""
-    # nested, not AND: an engine may evaluate both sides of an AND, and ln(0) raises
-    finite = Compare("<", mul(lit(exponent), Func("ln", (base,))), lit(EXP_CEILING))
-    whens: list[tuple[Expr, Expr]] = [(Compare(">", base, lit(0.0)), Case(((finite, Func("power", (base, lit(exponent)))),), None))]
-    if exponent > 0:
-        whens.append((Compare("=", base, lit(0.0)), lit(0.0)))
-    return Case(tuple(whens), None)
 
 
 def power_inverse(tr: PowerTransformer, x: Expr, ctx: Context) -> Expr:
@@ -72,10 +62,10 @@ def power_inverse(tr: PowerTransformer, x: Expr, ctx: Context) -> Expr:
     if abs(lmbda) < spacing:
         pos = sub(exp_or_null(x), lit(1.0))
     else:
-        pos = sub(_power_or_null(add(mul(x, lit(lmbda)), lit(1.0)), 1.0 / lmbda), lit(1.0))
+        pos = sub(power_or_null(add(mul(x, lit(lmbda)), lit(1.0)), 1.0 / lmbda), lit(1.0))
     two = 2.0 - lmbda
     if abs(lmbda - 2.0) > spacing:
-        neg = sub(lit(1.0), _power_or_null(add(mul(lit(-two), x), lit(1.0)), 1.0 / two))
+        neg = sub(lit(1.0), power_or_null(add(mul(lit(-two), x), lit(1.0)), 1.0 / two))
     else:
         neg = sub(lit(1.0), exp_or_null(mul(lit(-1.0), x)))
     return Case(((Compare(">=", x, lit(0.0)), pos), (Compare("<", x, lit(0.0)), neg)), None)
