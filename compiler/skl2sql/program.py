@@ -248,7 +248,7 @@ class Context:
         """:meth:`guard` for a condition whose failure makes scikit-learn refuse the whole row
         (raise, not a NaN cell): ``cond`` becomes a 1-or-NULL flag column, registered with
         :meth:`refuse_missing` so that the model's outputs are NULL too where the flag is."""
-        flag = self.materialize([Case(((cond, lit(1)),), None)], hint)[0]
+        flag = self._flag(cond, hint)
         self.refuse_missing([flag])
         return [Case(((Compare("=", flag, lit(1)), e),), None) for e in exprs]
 
@@ -264,7 +264,7 @@ class Context:
         if not loose:
             return list(outputs)
         conds = tuple(Not(IsNull(Column(c))) for c in loose)
-        flag = self.materialize([Case(((And(conds) if len(conds) > 1 else conds[0], lit(1)),), None)], "scored")[0]
+        flag = self._flag(And(conds) if len(conds) > 1 else conds[0], "scored")
         return [(n, Case(((Compare("=", flag, lit(1)), e),), None)) for n, e in outputs]
 
     def guard(self, cond: Expr, exprs: Sequence[Expr], hint: str = "ok") -> list[Expr]:
@@ -273,9 +273,12 @@ class Context:
         boolean: booleans in stage columns are typed differently across engines, and T-SQL has
         none), instead of being repeated in every output."""
         if len(exprs) > 1:
-            flag = self.materialize([Case(((cond, lit(1)),), None)], hint)[0]
-            cond = Compare("=", flag, lit(1))
+            cond = Compare("=", self._flag(cond, hint), lit(1))
         return [Case(((cond, e),), None) for e in exprs]
+
+    def _flag(self, cond: Expr, hint: str) -> Expr:
+        """``cond`` as a 1-or-NULL column (a number, not a boolean: see :meth:`guard`)."""
+        return self.materialize([Case(((cond, lit(1)),), None)], hint)[0]
 
     def fresh_name(self, hint: str = "v") -> str:
         """A new column name ``_<n>_<hint>``: short, because a tree ensemble repeats its input

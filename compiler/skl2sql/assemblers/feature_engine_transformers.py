@@ -25,10 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sklearn.utils import get_tags
-
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Not, lit
+from ..ir import And, Case, Compare, Expr, IsNull, lit
 from ..program import Context, Feature, inside_doubles
 from .registry import optional_module, register, transform
 
@@ -131,12 +129,9 @@ def assemble_sklearn_wrapper(est: Any, features: list[Feature], ctx: Context) ->
             )
         replaced = dict(zip(variables, outputs, strict=True))
         result = [Feature(replaced[n].expr, n) if n in replaced else f for n, f in by_name.items()]
-    if get_tags(inner).input_tags.allow_nan:
-        return result
-    # the wrapped transform raises on a NaN in its variables: the whole row is refused
-    present = And(tuple(Not(IsNull(ctx.number(by_name[v].expr))) for v in variables))
-    guarded = ctx.refuse_unless(present, [f.expr for f in result], "fe_ok")
-    return [Feature(e, f.name) for f, e in zip(result, guarded, strict=True)]
+    # a wrapped transformer that refuses NaN registers the refusal itself, and the columns passed
+    # through beside it are NULL too (Context.guard_refusals)
+    return result
 
 
 #: feature_engine's selectors: each keeps the columns ``get_feature_names_out`` lists.

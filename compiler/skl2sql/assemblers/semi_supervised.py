@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import EXP_FLOOR, Case, Compare, Expr, Func, clip, div, lit, mul, sub, total
+from ..ir import EXP_FLOOR, Case, Compare, Expr, div, lit, mul, safe_exp, sub, total
 from ..program import Context, Feature, Prediction, label_literal
 from .kernels import squared_gap
 from .prep_common import dense, fitted_inputs, wide_argmax, wide_max
@@ -41,8 +41,8 @@ _EXP_ZERO = -745.1332191019412
 
 def _term(relative: Expr, weight: Expr, share: float) -> Expr:
     """``weight * share``, or 0 where it would be below ``e^EXP_FLOOR`` (PostgreSQL raises when a
-    product underflows; the row's sums are at least ``1 / n_classes`` there, so such a term is
-    nothing at double precision)."""
+    product underflows; the row's total is at least 1, its nearest training row weighing 1, so
+    such a term is nothing at double precision)."""
     least = EXP_FLOOR - math.log(share)
     return Case(((Compare("<", relative, lit(least)), lit(0.0)),), mul(weight, lit(share)))
 
@@ -65,7 +65,7 @@ def assemble_label_propagation(est: Any, features: list[Feature], ctx: Context) 
     # changes nothing at double precision
     top = ctx.materialize([wide_max(z, ctx)], "lp_top")[0]
     relative = ctx.materialize([sub(e, top) for e in z], "lp_rel")
-    weights = ctx.materialize([Func("exp", (clip(r, EXP_FLOOR, None),)) for r in relative], "lp_k", pin=True)
+    weights = ctx.materialize([safe_exp(r) for r in relative], "lp_k", pin=True)
     sums = ctx.materialize(
         [
             total([_term(r, k, float(d)) for r, k, d in zip(relative, weights, distributions[:, c], strict=True) if d != 0.0] or [lit(0.0)])
