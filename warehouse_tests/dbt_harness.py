@@ -141,6 +141,17 @@ def flowers_with_gaps(X: pd.DataFrame, forest: Any | None = None) -> pd.DataFram
     return pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
 
 
+def flowers_with_infinities(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` as :data:`INF_VIEW` serves it: ±infinity in sepal_length and +infinity in
+    petal_width on the rows it names (row number = flower_id)."""
+    out = X.copy()
+    ids = np.arange(len(out))
+    out.loc[ids % 7 == 0, "sepal_length"] = -np.inf
+    out.loc[ids % 14 == 0, "sepal_length"] = np.inf
+    out.loc[ids % 11 == 3, "petal_width"] = np.inf
+    return out
+
+
 def write_seed(project: Path, name: str, df: pd.DataFrame) -> None:
     """A seed with full-precision floats, plus a staging view ``stg_<name>`` over it."""
     df.to_csv(project / "seeds" / f"{name}.csv", index=False, float_format="%.17g")
@@ -196,6 +207,10 @@ TREE_DATA_MODELS = ("predict_forest_data", "predict_forest_reg_data", "predict_g
 #: over ``stg_flowers_inf``, where some cells are ±infinity.
 NAN_MODELS = ("predict_forest_nan_data", "predict_hgb_nan_data", "predict_hgb_nan", "predict_iris_inf_data",
               "predict_iris_inf")
+
+#: Models with splits at +inf (trained on data with NaN), scored over ``stg_flowers_inf``, where
+#: infinity is a value for them: compiled and stored as data.
+INF_THRESHOLD_MODELS = ("predict_hgb_inf", "predict_hgb_inf_data", "predict_lgbm_inf", "predict_lgbm_inf_data")
 
 #: ``stg_flowers`` with ±infinity in every 7th row's sepal_length / petal_width (flower_id 0, 7, ...).
 INF_VIEW = (
@@ -266,6 +281,12 @@ class Scenario:
         import lightgbm
 
         self.lgbm = lightgbm.LGBMClassifier(n_estimators=10, verbose=-1, random_state=0).fit(gaps, self.yi > 0)
+        # small leaves: some splits at +inf ("every number left, NaN right") on the columns that
+        # stg_flowers_inf fills with infinities
+        self.hgb_inf = HistGradientBoostingClassifier(max_iter=20, min_samples_leaf=3, random_state=0).fit(gaps, self.yi)
+        self.lgbm_inf = lightgbm.LGBMClassifier(n_estimators=30, min_child_samples=3, verbose=-1,
+                                                random_state=0).fit(gaps, self.yi)
+        self.Xinf = flowers_with_infinities(self.Xi)
 
     def add(self, name: str, model: Any, input_name: str, keep: str, **kw: Any) -> str:
         from skl2sql.dbt import add_model
@@ -311,10 +332,15 @@ class Scenario:
         (p / "models" / "staging" / "stg_flowers_inf.sql").write_text(INF_VIEW, encoding="utf-8")
         self.add("iris_inf_data", self.iris, "stg_flowers_inf", "flower_id", as_data=True)
         self.add("iris_inf", self.iris, "stg_flowers_inf", "flower_id")
+        self.add("hgb_inf", self.hgb_inf, "stg_flowers_inf", "flower_id")
+        self.add("hgb_inf_data", self.hgb_inf, "stg_flowers_inf", "flower_id", as_data=True)
+        self.add("lgbm_inf", self.lgbm_inf, "stg_flowers_inf", "flower_id")
+        self.add("lgbm_inf_data", self.lgbm_inf, "stg_flowers_inf", "flower_id", as_data=True)
         check(run_dbt(p, "deps"), "deps")
         check(run_dbt(p, "build", *SELECT, target=self.target), "build (batch 1)")
         for t in ("predict_churn", "predict_churn_log", "predict_churn_data", "predict_iris", "skl2sql_models",
-                  "predict_big_forest", "predict_big_forest_log", *TREE_DATA_MODELS, *NAN_MODELS):
+                  "predict_big_forest", "predict_big_forest_log", *TREE_DATA_MODELS, *NAN_MODELS,
+                  *INF_THRESHOLD_MODELS):
             self.snapshot("b1", t)
 
         write_seed(p, "customers", customer_table(self.X, range(len(self.X)), ["b1"] * 300 + ["b2"] * (len(self.X) - 300)))

@@ -102,6 +102,22 @@ def test_infinity_gives_null_outputs(scenario: Scenario) -> None:
         assert_matches(finite, s.iris, s.Xi, "flower_id", iris3)
 
 
+def test_splits_at_infinity_take_infinity_as_a_value(scenario: Scenario) -> None:
+    """HistGradientBoosting and LightGBM fitted on data with NaN split at +inf ("every number
+    left"); they take an input of ±infinity as a value. Compiled and stored as data, both score
+    the rows of stg_flowers_inf exactly as the libraries do, infinities included."""
+    from skl2sql.dbt import tree_nodes
+
+    s = scenario
+    iris3 = ["prediction", "probability_0", "probability_1", "probability_2"]
+    for model, name in ((s.hgb_inf, "hgb_inf"), (s.lgbm_inf, "lgbm_inf")):
+        assert any(r[4] is not None and r[4] > 1e308 for r in tree_nodes(model).nodes), name
+        for table in (f"predict_{name}", f"predict_{name}_data"):
+            rows = s.snapshots[f"b1:{table}"]
+            assert len(rows["flower_id"]) == len(s.Xinf) and np.isinf(s.Xinf.to_numpy()).sum() > 20
+            assert_matches(rows, model, s.Xinf, "flower_id", iris3)
+
+
 def test_large_ensemble_view_filters_and_table_batches(scenario: Scenario) -> None:
     """A 60-tree forest: the predict view is written without DuckDB's materialized stages (a
     filter on the view reaches the scan), the incremental log with them (faster over a whole

@@ -77,6 +77,10 @@ def test_infinity_gives_null_outputs(scenario: Scenario) -> None:
     shared.test_infinity_gives_null_outputs(scenario)
 
 
+def test_splits_at_infinity_take_infinity_as_a_value(scenario: Scenario) -> None:
+    shared.test_splits_at_infinity_take_infinity_as_a_value(scenario)
+
+
 def test_log_appends_only_new_rows(scenario: Scenario) -> None:
     shared.test_log_appends_only_new_rows(scenario)
 

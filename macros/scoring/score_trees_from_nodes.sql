@@ -14,7 +14,8 @@
     largest probability) for XGBoost.
     allow_missing: false for models that refuse NaN (their outputs are NULL for such rows).
     float32_range: rows outside float32 range give NULL outputs, as scikit-learn's float32 trees
-    refuse them (false for HistGradientBoosting, which works in float64). -#}
+    refuse them (false for HistGradientBoosting, LightGBM and XGBoost, which take infinity as a
+    value: it is read as the largest double, the stored stand-in of a split at +inf). -#}
 {% macro score_trees_from_nodes(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range=true) -%}
     {{ return(adapter.dispatch('score_trees_from_nodes', 'skl2sql')(relation, nodes, model_version, features, keep, task, classes, outputs, allow_missing, float32_range)) }}
 {%- endmacro %}
@@ -36,7 +37,7 @@ with skl2sql_in as materialized (
         {%- endfor %}
         {%- set xs = [] %}
         {%- for f in features %}
-        {%- do xs.append(skl2sql.input_number(q(f))) %}
+        {%- do xs.append(skl2sql.input_number(q(f)) if float32_range else skl2sql.input_clipped(q(f))) %}
         {%- endfor %}
         {{ skl2sql.tree_feature_array(xs) }} as skl2sql_xs,
         {%- if float32_range or not allow_missing %}

@@ -31,3 +31,19 @@
     {%- set max_double = "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
     case when {{ x }} >= -{{ max_double }} and {{ x }} <= {{ max_double }} then {{ x }} end
 {%- endmacro %}
+
+{#- An input column read as a double (input_number) with +infinity as the largest double and
+    -infinity as its negative: for tree models stored as data that take infinity as a value
+    (HistGradientBoosting, LightGBM, XGBoost). Their split at +inf is stored as the largest double
+    (skl2sql.dbt.tree_data.INFINITE_THRESHOLD), and every comparison with a stored threshold goes
+    the same way for ±infinity and for its stand-in. NULL stays NULL (LEAST/GREATEST would skip
+    it on PostgreSQL). -#}
+{% macro input_clipped(column) -%}
+    {{ return(adapter.dispatch('input_clipped', 'skl2sql')(column)) }}
+{%- endmacro %}
+
+{% macro default__input_clipped(column) -%}
+    {%- set x = skl2sql.input_number(column) -%}
+    {%- set max_double = "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
+    case when {{ x }} > {{ max_double }} then {{ max_double }} when {{ x }} < -{{ max_double }} then -{{ max_double }} else {{ x }} end
+{%- endmacro %}

@@ -51,7 +51,7 @@ from ..program import Context, Feature, Prediction, label_literal
 from .prep_common import all_present, wide_argmax
 from .registry import predict as predict_sub
 from .registry import register
-from .tree_common import route_left, tree_case
+from .tree_common import at_most, route_left, tree_case
 from .trees import (
     float32_guard,
     guard_prediction,
@@ -177,10 +177,7 @@ def hist_tree_expr(
                 return Or((IsNull(x), Not(IsNull(x))))
             return Or((IsNull(x), Not(_category_code_in(x, right_codes))))
         t = float(node["num_threshold"])
-        cond: Expr = Compare("<=", x, lit(t)) if np.isfinite(t) else Not(IsNull(x))
-        if t == -np.inf:  # only -inf itself goes left
-            cond = Compare("<", x, lit(-float(np.finfo(np.float64).max)))
-        return route_left(x, cond, mgl)
+        return route_left(x, at_most(x, t), mgl)
 
     return tree_case(left, right, split, lambda n: lit(values[n]))
 

@@ -55,7 +55,7 @@ from ..ir import (
 from ..program import Context, Feature, Prediction, label_literal
 from .prep_common import wide_argmax
 from .registry import register
-from .tree_common import flat_tree_expr, pin_casts, route_left, tree_case
+from .tree_common import at_most, flat_tree_expr, pin_casts, route_left, tree_case
 
 __all__ = [
     "K_ZERO_THRESHOLD",
@@ -219,7 +219,7 @@ def numerical_left(x: Expr, threshold: float, decision_type: int) -> Expr:
     missing_type = (decision_type >> 2) & 3
     zero_left = default_left if missing_type == 1 else 0.0 <= t  # where tiny values go
     null_left = (0.0 <= t) if missing_type == 0 else default_left  # where NULL goes
-    le_t = Compare("<=", x, lit(t))
+    le_t = at_most(x, t)  # t = inf (LightGBM's "every number left") is written finitely
     tiny = And((Compare(">=", x, lit(-kz)), Compare("<=", x, lit(kz))))
     cond: Expr
     if t >= kz:

@@ -3,6 +3,9 @@
 - :func:`tree_to_expr` turns a binary tree (arrays of children) into one nested ``CASE``;
   :func:`tree_case` picks it, or the flat :func:`flat_tree_expr` for trees whose nested form
   would go deeper than engines parse (:data:`MAX_CASE_NESTING`).
+- :func:`at_most` writes ``x <= t`` for any threshold, ``t = ±inf`` included (LightGBM and
+  scikit-learn trees fitted on data with NaN split at ``+inf``: "is a number"), without a
+  non-finite literal, which no engine parses alike.
 - :func:`route_left` writes a split condition with explicit NULL routing: SQL's ``NULL <= t`` is
   unknown and would silently take the ELSE branch, so a learned "missing goes left" becomes
   ``x <= t OR x IS NULL``.
@@ -14,11 +17,12 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Literal, Or, lit
+from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Literal, Not, Or, lit
 from ..program import Context, Stage
 
 __all__ = [
@@ -28,12 +32,30 @@ __all__ = [
     "case_nesting",
     "MAX_CASE_NESTING",
     "route_left",
+    "at_most",
     "float32_le_threshold",
     "float32_lt_threshold",
     "pin_casts",
 ]
 
 _F32_MAX = float(np.finfo(np.float32).max)
+
+
+#: The largest double: ``x < -DOUBLE_MAX`` holds for ``-inf`` alone.
+DOUBLE_MAX = sys.float_info.max
+
+
+def at_most(x: Expr, t: float) -> Expr:
+    """``x <= t`` for a non-NULL ``x`` (unknown for NULL, like every comparison), written with
+    finite literals only: ``t = +inf`` is "x is a number" (every value, +inf included),
+    ``t = -inf`` is "x is -inf" (``x < -DOUBLE_MAX``)."""
+    if math.isnan(t):
+        raise ValueError("NaN threshold")
+    if t == math.inf:
+        return Not(IsNull(x))
+    if t == -math.inf:
+        return Compare("<", x, lit(-DOUBLE_MAX))
+    return Compare("<=", x, lit(t))
 
 
 def route_left(x: Expr, condition: Expr, missing_left: bool) -> Expr:

@@ -42,11 +42,11 @@ from sklearn.tree import (
 )
 
 from ..errors import UnsupportedEstimatorError
-from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Not, Or, div, lit, total
+from ..ir import And, Case, Compare, Expr, IsNull, Lookup, Or, div, lit, total
 from ..program import Context, Feature, Prediction, label_literal, several
 from .prep_common import wide_argmax
 from .registry import register
-from .tree_common import float32_le_threshold, pin_casts, route_left, tree_case
+from .tree_common import at_most, float32_le_threshold, pin_casts, route_left, tree_case
 
 __all__ = [
     "TREES_PER_STAGE",
@@ -156,8 +156,7 @@ def tree_splits(tree: Any, xs: Sequence[Expr], *, nan_routing: bool = True) -> C
         if got is None:
             x = xs[int(feature[n])]
             d = float32_le_threshold(float(threshold[n]))
-            cond: Expr = Compare("<=", x, lit(d)) if np.isfinite(d) else Not(IsNull(x))
-            got = route_left(x, cond, bool(nan_routing and mgl is not None and mgl[n]))
+            got = route_left(x, at_most(x, d), bool(nan_routing and mgl is not None and mgl[n]))
             conds[n] = got
         return got
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +56,7 @@ from ..program import Context, Feature, Prediction, label_literal, several
 from .lightgbm_models import sum_trees
 from .prep_common import wide_argmax
 from .registry import register
-from .tree_common import float32_lt_threshold, pin_casts, route_left, tree_case
+from .tree_common import at_most, float32_lt_threshold, pin_casts, route_left, tree_case
 from .trees import guard_prediction
 
 __all__ = [
@@ -289,10 +288,7 @@ def _tree_expr(tree: XgbTree, xs: Sequence[Expr], values: dict[int, tuple[Any, .
             right = tuple(lit(values[tree.feature[n]][c]) for c in sorted(tree.categories[n]))
             return route_left(x, Not(InList(x, right)) if right else Not(IsNull(x)), tree.default_left[n])
         d = float32_lt_threshold(tree.condition[n])
-        cond: Expr = Compare("<=", x, lit(d)) if math.isfinite(d) else (
-            Not(IsNull(x)) if d > 0 else Compare("<", lit(0), lit(0))
-        )
-        return route_left(x, cond, tree.default_left[n])
+        return route_left(x, at_most(x, d), tree.default_left[n])
 
     def leaf(n: int) -> Expr:
         return lit(tree.condition[n])

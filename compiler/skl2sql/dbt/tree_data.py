@@ -107,7 +107,8 @@ class TreeNodes:
     def predict_scores(self, X: np.ndarray) -> np.ndarray:
         """The raw scores (before the task's link) of float64 rows ``X`` (NaN = NULL), computed
         from the rows alone, tree by tree in order: the reference the SQL is tested against."""
-        X = np.asarray(X, dtype=np.float64)
+        # ±inf reads as ±INFINITE_THRESHOLD, as in the SQL (NaN stays NaN)
+        X = np.clip(np.asarray(X, dtype=np.float64), -INFINITE_THRESHOLD, INFINITE_THRESHOLD)
         index = {f: j for j, f in enumerate(self.features)}
         trees: dict[int, dict[int, tuple[Any, ...]]] = {}
         leaves: dict[tuple[int, int], dict[int, float]] = {}
@@ -181,6 +182,24 @@ def _unsupported(est: Any, why: str) -> UnsupportedEstimatorError:
     )
 
 
+#: The threshold stored for a split at ``+inf`` ("every number goes left": scikit-learn trees,
+#: HistGradientBoosting and LightGBM fitted on data with NaN). Not every engine loads ``inf``
+#: from a CSV seed, so the largest double stands in for it, and the walk reads an input of ±inf
+#: as ±this value (:meth:`TreeNodes.predict_scores`, the macro ``skl2sql.input_clipped``): every
+#: comparison with a stored threshold then goes the way it goes for the infinity itself.
+INFINITE_THRESHOLD = sys.float_info.max
+
+
+def stored_threshold(est: Any, t: int, n: int, d: float) -> float:
+    """``d`` as stored in the ``threshold`` column: finite, ``+inf`` as :data:`INFINITE_THRESHOLD`.
+    A split at ``-inf`` (only ``-inf`` itself goes left) has no finite stand-in and is refused."""
+    if d == math.inf:
+        return INFINITE_THRESHOLD
+    if not math.isfinite(d):
+        raise _unsupported(est, f"tree {t} node {n} splits at {d!r}, which a stored threshold cannot hold")
+    return d
+
+
 def _tree_rows(
     est: Any, t: int, tree: Any, features: Sequence[str], leaf_values: np.ndarray, outputs: Sequence[int],
     nan_routing: bool,
@@ -198,14 +217,7 @@ def _tree_rows(
                 rows.append((t, n, int(depth[n]), None, None, None, None, None, int(k), float(leaf_values[n, col])))
             continue
         depth[left[n]] = depth[right[n]] = depth[n] + 1
-        d = float32_le_threshold(float(tree.threshold[n]))
-        if d == math.inf:
-            # a NaN split: every value goes left, NULL goes where missing_left says. Inputs are
-            # finite (and within float32 range, or the guard NULLs the row), so the largest
-            # double is an exact stand-in for +inf, which not every engine loads from CSV.
-            d = sys.float_info.max
-        if not np.isfinite(d):
-            raise _unsupported(est, f"tree {t} node {n} has a threshold with no finite boundary")
+        d = stored_threshold(est, t, n, float32_le_threshold(float(tree.threshold[n])))
         missing_left = int(bool(nan_routing and mgl is not None and mgl[n]))
         rows.append((t, n, int(depth[n]), features[int(tree.feature[n])], d, missing_left, int(left[n]), int(right[n]), None, None))
     return rows
@@ -227,11 +239,7 @@ def _hist_rows(est: Any, t: int, predictor: Any, features: Sequence[str], output
             raise _unsupported(est, "categorical splits")
         left, right = int(node["left"]), int(node["right"])
         depth[left] = depth[right] = depth[n] + 1
-        d = float(node["num_threshold"])
-        if d == math.inf:  # a NaN split: every number goes left (an input of +inf is the exception)
-            d = sys.float_info.max
-        if not np.isfinite(d):
-            raise _unsupported(est, f"tree {t} node {n} has a threshold of {d}")
+        d = stored_threshold(est, t, n, float(node["num_threshold"]))
         rows.append((t, n, depth[n], features[int(node["feature_idx"])], d, int(bool(node["missing_go_to_left"])),
                      left, right, None, None))
     return rows
@@ -287,11 +295,7 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
             left, right = int(tree.left[n]), int(tree.right[n])
             depth[left] = depth[right] = depth[n] + 1
             order += [left, right]
-            d = float32_lt_threshold(tree.condition[n])
-            if d == math.inf:
-                d = sys.float_info.max
-            if not np.isfinite(d):
-                raise _unsupported(est, f"tree {t} node {n} has a split of {tree.condition[n]}")
+            d = stored_threshold(est, t, n, float32_lt_threshold(tree.condition[n]))
             rows.append((t, n, depth[n], names[int(tree.feature[n])], d, int(bool(tree.default_left[n])),
                          left, right, None, None))
     if classifier:
@@ -363,7 +367,8 @@ def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, li
                 raise _unsupported(est, "missing type Zero (zero_as_missing=True)")
             left, right = node(tree.left[n]), node(tree.right[n])
             depth[left] = depth[right] = depth[n] + 1
-            rows.append((t, n, depth[n], names[int(tree.split_feature[n])], split[0], split[1], left, right, None, None))
+            d = stored_threshold(est, t, n, split[0])
+            rows.append((t, n, depth[n], names[int(tree.split_feature[n])], d, split[1], left, right, None, None))
         for j, value in enumerate(tree.leaf_value):
             rows.append((t, n_internal + j, depth[n_internal + j], None, None, None, None, None, output, float(value)))
     start = [0.0] * k
