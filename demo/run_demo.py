@@ -101,6 +101,37 @@ def clean() -> None:
         shutil.rmtree(PROJECT / sub, ignore_errors=True)
 
 
+PREVIOUS = PROJECT / "skl2sql.previous.duckdb"
+
+
+def set_aside_previous_run() -> None:
+    """The demo starts from an empty warehouse; an earlier run's DuckDB file (its prediction logs
+    are history) is moved to PREVIOUS, replacing the one set aside before, and the move is said."""
+    if not DB.exists():
+        return
+    logged: list[str] = []
+    try:
+        con = duckdb.connect(str(DB), read_only=True)
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'predict%log' ORDER BY 1"
+            ).fetchall()]
+            for t in tables:
+                count = con.execute(exp.select("count(*)").from_(exp.to_identifier(t, quoted=True)).sql("duckdb")).fetchone()
+                logged.append(f"{t}: {count[0] if count else 0} rows")
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        logged.append(f"unreadable: {err}")
+    wal, previous_wal = DB.with_name(DB.name + ".wal"), PREVIOUS.with_name(PREVIOUS.name + ".wal")
+    previous_wal.unlink(missing_ok=True)
+    if wal.exists():  # writes not yet checkpointed go with the file
+        wal.replace(previous_wal)
+    DB.replace(PREVIOUS)
+    print(f"The demo starts from an empty warehouse: the previous run's {os.path.relpath(DB)} "
+          f"({', '.join(logged) or 'no prediction logs'}) is now {os.path.relpath(PREVIOUS)}.", flush=True)
+
+
 def main(argv: list[str]) -> int:
     # training data goes to skl2sql.monitoring (baselines, drift models); --no-baselines skips it
     with_baselines = "--no-baselines" not in argv
@@ -124,7 +155,7 @@ def main(argv: list[str]) -> int:
         if skl2sql_cli(args) != 0:
             return 1
     dbt("deps")
-    DB.unlink(missing_ok=True)
+    set_aside_previous_run()
     dbt("build")
 
     con = duckdb.connect(str(DB), read_only=True)

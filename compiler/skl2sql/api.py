@@ -43,6 +43,9 @@ class CompiledModel:
     ``kind``: what the outputs are: ``regressor``, ``classifier``, ``cluster``, ``outlier``,
     ``multioutput`` (``prediction_<i>``... per target) or ``transformer`` (one column per
     feature).
+    ``labels``: the outputs that hold predicted labels (a classifier's, clusterer's or outlier
+    detector's ``prediction``; ``prediction_<i>`` of such targets of a multi-output model): the
+    prediction log stores them as text, so a retrained model whose labels change type is logged.
     ``batch``: the SQL is laid out for scoring whole tables (on DuckDB, large ensembles get
     materialized pipeline breaks: 1.5-2x faster over a table, but a filter on the result can no
     longer reach the scan); False for a view that is queried with filters (see :func:`compile`).
@@ -58,6 +61,7 @@ class CompiledModel:
     classes: dict[str, Any] = field(default_factory=dict)
     batch: bool = True
     kind: str = "regressor"
+    labels: tuple[str, ...] = ()
 
     @property
     def policy(self) -> DialectPolicy:
@@ -208,6 +212,17 @@ def _prediction_outputs(p: Prediction) -> tuple[list[tuple[str, Expr]], dict[str
     return outs, classes
 
 
+#: Kinds of prediction whose ``prediction`` is a label, not a number.
+_LABEL_KINDS = ("classifier", "cluster", "outlier")
+
+
+def _label_outputs(p: Prediction) -> list[str]:
+    """The output columns of ``p`` that hold labels (see :class:`CompiledModel`)."""
+    if p.kind == "multioutput":
+        return [f"prediction_{i}" for i, t in enumerate(p.targets) if t.kind in _LABEL_KINDS]
+    return ["prediction"] if p.kind in _LABEL_KINDS else []
+
+
 def _feature_outputs(features: list[Feature]) -> list[tuple[str, Expr]]:
     names = class_suffixes([re.sub(r"\s+", "_", f.name) for f in features])
     return [(n if n[0].isalpha() or n[0] == "_" else f"f_{n}", f.expr) for n, f in zip(names, features, strict=True)]
@@ -215,25 +230,29 @@ def _feature_outputs(features: list[Feature]) -> list[tuple[str, Expr]]:
 
 def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Sequence[str] = ()) -> tuple[Program, dict[str, Any]]:
     """Assemble the IR program of ``estimator`` (no SQL yet)."""
-    program, classes, _ = _assemble(estimator, features, keep)
+    program, classes, _, _ = _assemble(estimator, features, keep)
     return program, classes
 
 
-def _assemble(estimator: Any, features: Sequence[str] | None, keep: Sequence[str]) -> tuple[Program, dict[str, Any], str]:
-    """The program, the per-class columns and the kind of outputs (see :class:`CompiledModel`)."""
+def _assemble(
+    estimator: Any, features: Sequence[str] | None, keep: Sequence[str]
+) -> tuple[Program, dict[str, Any], str, tuple[str, ...]]:
+    """The program, the per-class columns, the kind of outputs and the label outputs (see
+    :class:`CompiledModel`)."""
     names = resolve_features(estimator, features)
     ctx = Context(reserved=set(names) | set(keep), inputs=set(names))
     result = assemblers.assemble(estimator, [Feature(Column(n), n) for n in names], ctx)
     if isinstance(result, Prediction):
         outputs, classes = _prediction_outputs(result)
         kind: str = result.kind
+        labels = tuple(_label_outputs(result))
     else:
-        outputs, classes, kind = _feature_outputs(result), {}, "transformer"
+        outputs, classes, kind, labels = _feature_outputs(result), {}, "transformer", ()
     outputs = ctx.guard_finite(ctx.guard_refusals(outputs))
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")
-    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes, kind
+    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes, kind, labels
 
 
 @paused_gc()
@@ -258,7 +277,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
     keep_t = tuple(str(k) for k in keep)
     if len(set(keep_t)) != len(keep_t):
         raise SchemaError(f"keep columns are repeated: {list(keep_t)}")
-    program, classes, kind = _assemble(estimator, features, keep_t)
+    program, classes, kind, labels = _assemble(estimator, features, keep_t)
     too_long = [n for n, _ in program.outputs if len(n.encode("utf-8")) > policy.max_identifier]
     if too_long:
         raise SchemaError(
@@ -276,6 +295,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
         classes=classes,
         batch=batch,
         kind=kind,
+        labels=labels,
     )
     _ = compiled.sql  # render now, so dialect errors surface at compile time
     return compiled

@@ -1,20 +1,31 @@
-{#- Batches of one model's prediction log: batch (as text), the model version that scored it,
-    when it was last scored and how many rows were scored.
+{#- Batches of one model's prediction log, per model version: batch (as text), model_version,
+    when that version last scored rows of the batch, and how many rows it scored.
 
-    In an incremental run only the batches touched by the latest scoring run are recomputed
-    (their max(scored_at) is the log's max(scored_at)); a full refresh recomputes all. -#}
-{% macro monitor_batches(cfg, only_latest=true) -%}
+    incremental: only the (batch, version) pairs that have log rows newer than this monitoring
+    table's last computation of them (none yet, or an older scored_at): a batch scored by a run
+    that stopped before monitoring (a kill, a failed test) is computed by the next run, however
+    many batches came in between. Otherwise (first build, --full-refresh, or a block that
+    computes every batch itself) every pair. -#}
+{% macro monitor_batches(cfg, incremental=false) -%}
   {%- set log = ref(cfg['log']) -%}
   {%- set txt = skl2sql.monitor_text() -%}
-select
-    cast({{ adapter.quote('batch') }} as {{ txt }}) as batch,
-    max(cast({{ adapter.quote('model_version') }} as {{ txt }})) as model_version,
-    max(cast({{ adapter.quote('scored_at') }} as timestamp)) as scored_at,
-    count(*) as rows_scored
-from {{ log }}
-group by cast({{ adapter.quote('batch') }} as {{ txt }})
-{%- if only_latest %}
-having max(cast({{ adapter.quote('scored_at') }} as timestamp))
-     = (select max(cast({{ adapter.quote('scored_at') }} as timestamp)) from {{ log }})
+  {%- set q = adapter.quote -%}
+select lb.batch, lb.model_version, lb.scored_at, lb.rows_scored
+from (
+    select cast({{ q('batch') }} as {{ txt }}) as batch,
+           cast({{ q('model_version') }} as {{ txt }}) as model_version,
+           max(cast({{ q('scored_at') }} as timestamp)) as scored_at,
+           count(*) as rows_scored
+    from {{ log }}
+    group by cast({{ q('batch') }} as {{ txt }}), cast({{ q('model_version') }} as {{ txt }})
+) as lb
+{%- if incremental %}
+where not exists (
+    select 1 from {{ this }} as done
+    where done.model_name = {{ skl2sql.monitor_literal(cfg['name']) }}
+      and done.batch = lb.batch
+      and done.model_version = lb.model_version
+      and done.scored_at >= lb.scored_at
+)
 {%- endif %}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Data quality of one model's input per batch: rows scored (from the log, feature NULL) and per
+{#- Data quality of one model's input per batch and model version: rows scored (from the log, feature NULL) and per
     feature the null share, for numeric features the share of rows outside the training
     [min, max], for categorical ones the share of rows with a category never seen in training
     (shares over all rows of the batch, NULLs counting as neither out of range nor unseen). -#}
@@ -10,9 +10,9 @@ batches as (
 {{ batches_sql }}
 ),
 vals as (
-    select v.batch, b.model_version, v.feature, v.kind, v.x, v.c
+    select v.batch, v.model_version, v.feature, v.kind, v.x, v.c
     from ({{ skl2sql.monitor_feature_values(cfg, batches_sql) }}) as v
-    join batches as b on b.batch = v.batch
+    join batches as b on b.batch = v.batch and b.model_version = v.model_version
 ),
 base as (
     select cast(model_version as {{ txt }}) as model_version, cast(feature as {{ txt }}) as feature,

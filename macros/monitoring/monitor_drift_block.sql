@@ -1,7 +1,7 @@
 {#- Drift of one model's columns against its baseline, per batch and column.
 
-    values_sql: long values (batch, feature, kind, x, c); batches_sql: the batches to compute
-    (batch, model_version, scored_at); role: 'feature' or 'prediction' rows of the baseline seed.
+    values_sql: long values (batch, model_version, feature, kind, x, c); batches_sql: the
+    (batch, model_version) pairs to compute, with scored_at; role: 'feature' or 'prediction' rows of the baseline seed.
 
     Numeric columns are binned with the baseline's edges (lower < x <= upper; open outer bins), NULLs
     left out (they are reported as null_share by the data-quality model). With reference shares p
@@ -22,9 +22,9 @@ batches as (
 {{ batches_sql }}
 ),
 vals as (
-    select v.batch, b.model_version, v.feature, v.kind, v.x, v.c
+    select v.batch, v.model_version, v.feature, v.kind, v.x, v.c
     from ({{ values_sql }}) as v
-    join batches as b on b.batch = v.batch
+    join batches as b on b.batch = v.batch and b.model_version = v.model_version
 ),
 base as (
     select
@@ -54,30 +54,31 @@ grid as (
     where pr.kind = 'numeric'
 ),
 binned as (
-    select g.batch, g.feature, g.bin, count(*) as n, avg(v.x) as cur_mean
+    select g.batch, g.model_version, g.feature, g.bin, count(*) as n, avg(v.x) as cur_mean
     from vals as v
     join grid as g
-      on g.batch = v.batch and g.feature = v.feature
+      on g.batch = v.batch and g.model_version = v.model_version and g.feature = v.feature
      and (g.lower_edge is null or v.x > g.lower_edge)
      and (g.upper_edge is null or v.x <= g.upper_edge)
     where v.kind = 'numeric' and v.x is not null
-    group by g.batch, g.feature, g.bin
+    group by g.batch, g.model_version, g.feature, g.bin
 ),
 num_total as (
-    select batch, feature, sum(n) as total from binned group by batch, feature
+    select batch, model_version, feature, sum(n) as total from binned group by batch, model_version, feature
 ),
 num_shares as (
     select g.batch, g.model_version, g.feature, g.bin, g.upper_edge, g.p, g.center,
            cast(coalesce(bn.n, 0) as {{ dbl }}) / cast(t.total as {{ dbl }}) as q,
            bn.cur_mean
     from grid as g
-    join num_total as t on t.batch = g.batch and t.feature = g.feature
-    left join binned as bn on bn.batch = g.batch and bn.feature = g.feature and bn.bin = g.bin
+    join num_total as t on t.batch = g.batch and t.model_version = g.model_version and t.feature = g.feature
+    left join binned as bn
+      on bn.batch = g.batch and bn.model_version = g.model_version and bn.feature = g.feature and bn.bin = g.bin
 ),
 num_cum as (
     select s.*,
-           sum(p) over (partition by batch, feature order by bin rows between unbounded preceding and current row) as cp,
-           sum(q) over (partition by batch, feature order by bin rows between unbounded preceding and current row) as cq
+           sum(p) over (partition by batch, model_version, feature order by bin rows between unbounded preceding and current row) as cp,
+           sum(q) over (partition by batch, model_version, feature order by bin rows between unbounded preceding and current row) as cq
     from num_shares as s
 ),
 num_metrics as (
@@ -100,7 +101,7 @@ points_cdf as (
            sum(wq) over w as cf_cur,
            lead(pos) over w as next_pos
     from points
-    window w as (partition by batch, feature order by pos rows between unbounded preceding and current row)
+    window w as (partition by batch, model_version, feature order by pos rows between unbounded preceding and current row)
 ),
 wasserstein as (
     select c.batch, c.model_version, c.feature,
@@ -125,7 +126,7 @@ cat_cur as (
     group by batch, model_version, feature, c
 ),
 cat_total as (
-    select batch, feature, sum(n) as total from cat_cur group by batch, feature
+    select batch, model_version, feature, sum(n) as total from cat_cur group by batch, model_version, feature
 ),
 cat_keys as (
     select batch, model_version, feature, category from cat_ref
@@ -137,9 +138,11 @@ cat_shares as (
            coalesce(r.p, 0) as p,
            cast(coalesce(cc.n, 0) as {{ dbl }}) / cast(t.total as {{ dbl }}) as q
     from cat_keys as k
-    join cat_total as t on t.batch = k.batch and t.feature = k.feature
-    left join cat_ref as r on r.batch = k.batch and r.feature = k.feature and r.category = k.category
-    left join cat_cur as cc on cc.batch = k.batch and cc.feature = k.feature and cc.category = k.category
+    join cat_total as t on t.batch = k.batch and t.model_version = k.model_version and t.feature = k.feature
+    left join cat_ref as r
+      on r.batch = k.batch and r.model_version = k.model_version and r.feature = k.feature and r.category = k.category
+    left join cat_cur as cc
+      on cc.batch = k.batch and cc.model_version = k.model_version and cc.feature = k.feature and cc.category = k.category
 ),
 cat_metrics as (
     select batch, model_version, feature,

@@ -1,12 +1,13 @@
-{#- Unpivot columns of a relation into (batch, feature, kind, x, c) with one scan: the relation is
-    crossed with a VALUES list of the column names and a CASE picks each row's value. Numeric
-    columns become doubles in x (a stored NaN is NULL, a missing value, as the model reads it:
-    skl2sql.input_number), categorical ones text in c. -#}
-{% macro monitor_long_values(relation, batch_sql, numeric, categorical) -%}
+{#- Unpivot columns of a relation into (batch, model_version, feature, kind, x, c) with one scan:
+    the relation is crossed with a VALUES list of the column names and a CASE picks each row's
+    value. Numeric columns become doubles in x (a stored NaN is NULL, a missing value, as the
+    model reads it: skl2sql.input_number), categorical ones text in c. -#}
+{% macro monitor_long_values(relation, batch_sql, numeric, categorical, version_sql) -%}
   {%- set dbl = skl2sql.monitor_double() -%}
   {%- set txt = skl2sql.monitor_text() -%}
 select
     cast(s.{{ batch_sql }} as {{ txt }}) as batch,
+    cast(s.{{ version_sql }} as {{ txt }}) as model_version,
     f.feature,
     f.kind,
     {% if numeric -%}

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['model_name', 'batch'],
+    unique_key=['model_name', 'model_version', 'batch'],
     on_schema_change='append_new_columns',
 ) }}
 {{ skl2sql.monitor_prediction_drift_sql() }}

@@ -47,6 +47,7 @@ from ..ir import Cast, Column, walk
 from ..lowering import build_select, render
 from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
 from .registry import REGISTRY_SEED, RegistryEntry, dumps, read_registry, upsert, write_registry
+from .templating import render_template
 from .text import HEADER_SQL, HEADER_YAML, csv_text, jinja_literal, jinja_sql_body, yaml_dump
 from .tree_data import TREE_COLUMNS, TreeNodes
 
@@ -59,6 +60,7 @@ __all__ = [
     "weights_seed_name",
     "trees_seed_name",
     "DEFAULT_DIALECTS",
+    "LOG_COLUMNS",
 ]
 
 #: Dialects compiled when neither ``dialects`` nor the project's profiles.yml says otherwise.
@@ -330,41 +332,46 @@ def _predict_sql(name: str, input_jinja: str, param_seeds: Sequence[str]) -> str
     )
 
 
-def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str | None, param_seeds: Sequence[str]) -> str:
-    q = [f"adapter.quote({jinja_literal(k)})" for k in keep]
-    match = "\n          and ".join(f"skl2sql_log.{{{{ {c} }}}} = skl2sql_input.{{{{ {c} }}}}" for c in q)
-    batch = (
-        f"cast(skl2sql_scored.{{{{ adapter.quote({jinja_literal(batch_column)}) }}}} as {{{{ dbt.type_string() }}}})"
-        if batch_column
-        else "{{ skl2sql.sql_literal(invocation_id) }}"
+#: Columns every prediction log adds after the keys and outputs (its contract; docs/dbt.md). A key
+#: or batch column of one of these names is refused by :func:`add_model` (``batch`` may be the
+#: batch column: the log's ``batch`` is then its text).
+LOG_COLUMNS: tuple[str, ...] = ("model_version", "batch", "scored_at", "input_hash")
+
+
+def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str | None, param_seeds: Sequence[str],
+             compiled: CompiledModel) -> str:
+    labels = [o for o in compiled.outputs if o in compiled.labels]
+    numbers = [o for o in compiled.outputs if o not in compiled.labels]
+    return render_template(
+        "predict_log.sql",
+        header=HEADER_SQL,
+        name=name,
+        name_literal=jinja_literal(name),
+        key_text=", ".join(keep),
+        input=input_jinja,
+        keys=jinja_literal(list(keep)),
+        unique_key=jinja_literal([*keep, "model_version"]),
+        batch_column=jinja_literal(batch_column),
+        features=jinja_literal(list(compiled.features)),
+        labels=jinja_literal(labels),
+        numbers=jinja_literal(numbers),
+        seeds=[jinja_literal(seed) for seed in param_seeds],
     )
-    return (
-        HEADER_SQL
-        + f"{{#- append-only log of model {name}: rows not yet scored by the active version, keyed by "
-        + f"({', '.join(keep)}, model_version) -#}}\n"
-        + '{{ config(materialized="incremental", on_schema_change="append_new_columns", '
-        + 'pre_hook="{{ skl2sql.scoring_session() }}") }}\n'
-        + _depends_on(param_seeds)
-        + f"{{%- set version = score_{name}_version() %}}\n"
-        + "with skl2sql_new_rows as (\n"
-        + f"    select * from {{{{ {input_jinja} }}}} as skl2sql_input\n"
-        + "    {%- if is_incremental() %}\n"
-        + "    where not exists (\n"
-        + "        select 1 from {{ this }} as skl2sql_log\n"
-        + "        where skl2sql_log.model_version = {{ skl2sql.sql_literal(version) }}\n"
-        + f"          and {match}\n"
-        + "    )\n"
-        + "    {%- endif %}\n"
-        + ")\n"
-        + "select\n"
-        + "    skl2sql_scored.*,\n"
-        + "    {{ skl2sql.sql_literal(version) }} as model_version,\n"
-        + f"    {batch} as batch,\n"
-        + "    {{ dbt.current_timestamp() }} as scored_at\n"
-        + "from (\n"
-        + f'{{{{ score_{name}("skl2sql_new_rows", version) }}}}\n'
-        + ") as skl2sql_scored\n"
-    )
+
+
+def _check_log_columns(keep: Sequence[str], batch_column: str | None) -> None:
+    """Key and batch columns must not take the name of a column the log adds (docs/dbt.md)."""
+    for k in keep:
+        if k in LOG_COLUMNS:
+            raise SchemaError(
+                f"key column {k!r} has the name of a column the prediction log adds ({', '.join(LOG_COLUMNS)}); "
+                "rename it in the input model"
+            )
+    if batch_column in LOG_COLUMNS and batch_column != "batch":
+        raise SchemaError(
+            f"batch column {batch_column!r} has the name of a column the prediction log adds "
+            f"({', '.join(LOG_COLUMNS)}); rename it in the input model"
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -392,16 +399,26 @@ def _column_tests(compiled: CompiledModel, keep: Sequence[str]) -> list[dict[str
     return cols
 
 
-def _models_yaml(name: str, compiled: CompiledModel, keep: Sequence[str], input_relation: str) -> str:
+def _models_yaml(name: str, compiled: CompiledModel, keep: Sequence[str], input_relation: str, input_jinja: str) -> str:
     predict_cols = _column_tests(compiled, keep)
     log_cols = [
-        *predict_cols,
+        {**c, "description": c["description"] + " (as text: the log's type for labels)"}
+        if c["name"] in compiled.labels else c
+        for c in predict_cols
+    ]
+    log_cols += [
         {"name": "model_version", "description": "version of the model that scored the row",
          "data_tests": ["not_null"]},
-        {"name": "batch", "description": "scoring batch: the batch column's value, or the dbt invocation id",
+        {"name": "batch", "description": "scoring batch: the batch column's value as text, or the dbt invocation id",
          "data_tests": ["not_null"]},
         {"name": "scored_at", "description": "when the row was scored", "data_tests": ["not_null"]},
+        {"name": "input_hash", "description": "hash of the feature values the row was scored with "
+         "(skl2sql.input_hash; the test skl2sql.log_inputs_unchanged compares it with the input)"},
     ]
+    changed = {"skl2sql.log_inputs_unchanged": {
+        "arguments": {"input": input_jinja, "keys": list(keep), "features": list(compiled.features)},
+        "config": {"severity": "warn"},
+    }}
     unique = {"skl2sql.unique_combination": {"arguments": {"columns": list(keep)}}}
     unique_log = {"skl2sql.unique_combination": {"arguments": {"columns": [*keep, "model_version"]}}}
     doc = {
@@ -417,8 +434,9 @@ def _models_yaml(name: str, compiled: CompiledModel, keep: Sequence[str], input_
             {
                 "name": f"predict_{name}_log",
                 "description": f"Append-only scoring log of model {name}: each run adds the rows of "
-                f"{input_relation} not yet scored by the active version.",
-                "data_tests": [unique_log],
+                f"{input_relation} not yet scored by the active version, once per ({', '.join(keep)}, "
+                "model_version). Survives --full-refresh (docs/dbt.md).",
+                "data_tests": [unique_log, changed],
                 "columns": log_cols,
             },
         ],
@@ -615,6 +633,7 @@ def add_model(
     keep_t = [str(k) for k in keep]
     if not keep_t:
         raise SchemaError("give at least one --keep column: the key of each scored row")
+    _check_log_columns(keep_t, batch_column)
     targets = [dbt_target_type(d) for d in (dialects or _profile_target_types(project) or DEFAULT_DIALECTS)]
     targets = sorted(dict.fromkeys(targets))
     compile_keep = [*keep_t, batch_column] if batch_column and batch_column not in keep_t else keep_t
@@ -682,8 +701,9 @@ def add_model(
     own_seeds = [s for s in (weights_seed_name(name), trees_seed_name(name)) if s in all_seeds]
     input_jinja = _input_jinja(input)
     _write(model_dir / f"predict_{name}.sql", _predict_sql(name, input_jinja, own_seeds), written)
-    _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, own_seeds), written)
-    _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input), written)
+    _write(model_dir / f"predict_{name}_log.sql", _log_sql(name, input_jinja, keep_t, batch_column, own_seeds, first),
+           written)
+    _write(model_dir / f"_skl2sql_{name}.yml", _models_yaml(name, first, keep_t, input, input_jinja), written)
     _write(seeds_dir / "_skl2sql_seeds.yml", _seeds_yaml(all_seeds), written)
     _write(project / "models" / "skl2sql" / "skl2sql_models.sql", _registry_model_sql(), written)
     _write(project / "models" / "skl2sql" / "_skl2sql_models.yml", _registry_model_yaml(), written)
