@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ typecheck: setup
 
 test: lint typecheck
 	$(BIN)/python -m pytest -n 2 warehouse_tests
+
+# The differential fuzzer on every engine: FUZZ_SECONDS=600 FUZZ_SEED=7 make fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SEED ?= $(shell date +%s)
+FUZZ_ENGINES ?= duckdb,sqlite,postgres,mariadb
+fuzz: setup
+	$(BIN)/python warehouse_tests/fuzzing.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --engines $(FUZZ_ENGINES)
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -148,7 +148,11 @@ def _fit(imputer: bool) -> Any:
 def test_a_model_without_imputer_needs_no_infinity_flag() -> None:
     """Without an imputer, the inputs are read as NULL unless finite and no flag guards the
     outputs; with one (a NULL is imputed, an infinity must still be refused), the flag stays."""
-    plain = skl2sql.compile(_fit(False), table="t", features=["a", "b", "c"]).sql
+    compiled = skl2sql.compile(_fit(False), table="t", features=["a", "b", "c"])
+    plain = compiled.sql
     imputed = skl2sql.compile(_fit(True), table="t", features=["a", "b", "c"]).sql
-    assert "_finite" not in plain and plain.count("1.7976931348623157E308") == 6
+    # three reads, each range-checked against the overflow bound (skl2sql.overflow_bound)
+    bound = "8.98846567431158E307"
+    assert compiled.input_bound == 2.0**1023 and plain.count(bound) == 6
+    assert "_finite" not in plain
     assert "_finite" in imputed

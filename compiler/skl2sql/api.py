@@ -24,8 +24,9 @@ from .errors import ExpressionTooLargeError, SchemaError
 from .gc_pause import paused_gc
 from .ir import Column, Expr
 from .ir_eval import evaluate_program
+from .long_sums import split_long_sums
 from .lowering import build_expressions, build_select, inlined_size, render
-from .program import Context, Feature, Prediction, Program, class_suffixes
+from .program import DOUBLE_MAX, Context, Feature, Prediction, Program, Stage, class_suffixes
 
 __all__ = ["compile", "CompiledModel", "program_for", "resolve_features", "MAX_EXPRESSION_NODES"]
 
@@ -46,6 +47,9 @@ class CompiledModel:
     ``labels``: the outputs that hold predicted labels (a classifier's, clusterer's or outlier
     detector's ``prediction``; ``prediction_<i>`` of such targets of a multi-output model): the
     prediction log stores them as text, so a retrained model whose labels change type is logged.
+    ``input_bound``: rows where an input read as a finite number exceeds this magnitude get
+    NULL outputs: inside it no intermediate value can overflow (:mod:`skl2sql.overflow_bound`);
+    the largest double where nothing can.
     ``batch``: the SQL is laid out for scoring whole tables (on DuckDB, large ensembles get
     materialized pipeline breaks: 1.5-2x faster over a table, but a filter on the result can no
     longer reach the scan); False for a view that is queried with filters (see :func:`compile`).
@@ -62,6 +66,7 @@ class CompiledModel:
     batch: bool = True
     kind: str = "regressor"
     labels: tuple[str, ...] = ()
+    input_bound: float = DOUBLE_MAX
 
     @property
     def policy(self) -> DialectPolicy:
@@ -230,15 +235,15 @@ def _feature_outputs(features: list[Feature]) -> list[tuple[str, Expr]]:
 
 def program_for(estimator: Any, features: Sequence[str] | None = None, keep: Sequence[str] = ()) -> tuple[Program, dict[str, Any]]:
     """Assemble the IR program of ``estimator`` (no SQL yet)."""
-    program, classes, _, _ = _assemble(estimator, features, keep)
+    program, classes, _, _, _ = _assemble(estimator, features, keep)
     return program, classes
 
 
 def _assemble(
     estimator: Any, features: Sequence[str] | None, keep: Sequence[str]
-) -> tuple[Program, dict[str, Any], str, tuple[str, ...]]:
-    """The program, the per-class columns, the kind of outputs and the label outputs (see
-    :class:`CompiledModel`)."""
+) -> tuple[Program, dict[str, Any], str, tuple[str, ...], float]:
+    """The program, the per-class columns, the kind of outputs, the label outputs and the input
+    bound (see :class:`CompiledModel`)."""
     names = resolve_features(estimator, features)
     ctx = Context(reserved=set(names) | set(keep), inputs=set(names))
     result = assemblers.assemble(estimator, [Feature(Column(n), n) for n in names], ctx)
@@ -252,7 +257,9 @@ def _assemble(
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")
-    return Program(tuple(names), tuple(ctx.stages), tuple(outputs)), classes, kind, labels
+    split, outputs = split_long_sums([(st.columns, st.pinned) for st in ctx.stages], outputs, ctx.fresh_name)
+    stages = tuple(Stage(columns, pinned) for columns, pinned in split)
+    return Program(tuple(names), stages, tuple(outputs)), classes, kind, labels, ctx.bound
 
 
 @paused_gc()
@@ -277,7 +284,14 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
     keep_t = tuple(str(k) for k in keep)
     if len(set(keep_t)) != len(keep_t):
         raise SchemaError(f"keep columns are repeated: {list(keep_t)}")
-    program, classes, kind, labels = _assemble(estimator, features, keep_t)
+    program, classes, kind, labels, bound = _assemble(estimator, features, keep_t)
+    too_long_inputs = [n for n in (*program.inputs, *keep_t) if len(n.encode("utf-8")) > policy.max_identifier]
+    if too_long_inputs:
+        raise SchemaError(
+            f"column name(s) {too_long_inputs} exceed {policy.name}'s {policy.max_identifier}-byte identifier limit: "
+            f"a table of that engine cannot hold such a column (PostgreSQL would silently truncate the name); "
+            f"rename the column"
+        )
     too_long = [n for n, _ in program.outputs if len(n.encode("utf-8")) > policy.max_identifier]
     if too_long:
         raise SchemaError(
@@ -296,6 +310,7 @@ def compile(  # noqa: A001 - the natural name, as in skl2onnx's convert / sqlglo
         batch=batch,
         kind=kind,
         labels=labels,
+        input_bound=bound,
     )
     _ = compiled.sql  # render now, so dialect errors surface at compile time
     return compiled

@@ -39,6 +39,8 @@ __all__ = [
     "ArrayForm",
     "FUNCTIONS",
     "safe_exp",
+    "DOUBLE_MAX",
+    "EXP_MAX",
     "greatest",
     "children",
     "ArithOp",
@@ -61,6 +63,7 @@ __all__ = [
     "walk",
     "substitute",
     "resolve_lookups",
+    "rebuild",
 ]
 
 ArithOp = TypingLiteral["+", "-", "*", "/"]
@@ -307,6 +310,12 @@ def clip(x: Expr, low: float | None, high: float | None) -> Expr:
     return case(whens, x) if whens else x
 
 
+#: The largest finite double: a value outside [-DOUBLE_MAX, DOUBLE_MAX] is an infinity.
+DOUBLE_MAX = 1.7976931348623157e308
+
+#: ``exp`` of anything above this overflows (``log(DOUBLE_MAX)``).
+EXP_MAX = 709.782712893384
+
 #: exp() of anything below this underflows to a subnormal/zero; PostgreSQL raises on underflow, so
 #: arguments are clamped. The absolute error this introduces is below 1e-300.
 EXP_FLOOR = -700.0
@@ -505,9 +514,14 @@ def resolve_lookups(e: Expr, arrays: bool) -> Expr:
     return _rebuild(e, tuple(resolve_lookups(c, arrays) for c in children(e)))
 
 
-def _rebuild(e: Expr, kids: tuple[Expr, ...]) -> Expr:
-    """``e`` with its children replaced (in :func:`children` order) -- the rare node kinds
-    :func:`resolve_lookups` does not rebuild itself."""
+def rebuild(e: Expr, kids: tuple[Expr, ...]) -> Expr:
+    """``e`` with its children replaced, in :func:`children` order."""
+    if isinstance(e, (Column, Literal)):
+        return e
+    if isinstance(e, Arith):
+        return Arith(e.op, kids[0], kids[1])
+    if isinstance(e, Sum):
+        return Sum(kids)
     if isinstance(e, Func):
         return Func(e.name, kids)
     if isinstance(e, Compare):
@@ -522,6 +536,17 @@ def _rebuild(e: Expr, kids: tuple[Expr, ...]) -> Expr:
         return IsNull(kids[0])
     if isinstance(e, Cast):
         return Cast(kids[0], e.to)
+    if isinstance(e, InList):
+        return InList(kids[0], e.values)
+    if isinstance(e, Lookup):
+        return Lookup(kids[0], e.values, kids[1] if e.fallback is not None else None)
     if isinstance(e, ArrayForm):
         return ArrayForm(kids[0], kids[1])
+    if isinstance(e, Case):
+        n = len(e.whens)
+        whens = tuple((kids[2 * i], kids[2 * i + 1]) for i in range(n))
+        return Case(whens, kids[2 * n] if e.default is not None else None)
     raise TypeError(f"cannot rebuild {type(e).__name__}")
+
+
+_rebuild = rebuild

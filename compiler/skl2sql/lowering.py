@@ -25,6 +25,7 @@ from . import ir
 from .category_lists import CategoryList, category_list
 from .dialects import DialectPolicy
 from .errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from .long_sums import SEQUENTIAL_SUM
 from .pipeline_breaks import break_pipelines
 from .program import Program, Stage
 from .stage_merge import LEVEL_ABOVE, fit_stage_limit, level_stages
@@ -39,9 +40,11 @@ __all__ = [
     "parse_table",
 ]
 
-#: Terms per left-deep chunk of a long sum; chunks are then combined as a balanced tree, so SQL
-#: nesting depth grows with log(terms) and no engine's (or Python's) recursion limit is reached.
-SUM_CHUNK = 32
+#: Terms per left-deep chunk of a long sum: a sum is written as one chain of additions, in the
+#: IR's order. :mod:`skl2sql.long_sums` splits longer sums into running partial sums in stages;
+#: only a bare expression (``CompiledModel.expressions``) can still hold one, whose chunks are
+#: then combined as a balanced tree so no engine's depth limit is reached.
+SUM_CHUNK = SEQUENTIAL_SUM
 
 
 def _live_columns(program: Program) -> set[str]:

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .ir import And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, is_trivial, lit, walk
+from .ir import DOUBLE_MAX, And, Case, Cast, Column, Compare, Expr, IsNull, Not, Or, is_trivial, lit, walk
 from .null_strict import null_strict_columns
+from .overflow_bound import overflow_bound
 
 __all__ = [
     "Feature",
@@ -120,14 +121,12 @@ class Program:
         return sum(len(walk(e)) for e in exprs)
 
 
-#: Largest finite double: a value outside [-DOUBLE_MAX, DOUBLE_MAX] is an infinity.
-DOUBLE_MAX = 1.7976931348623157e308
 
 
-def inside_doubles(x: Expr) -> Expr:
-    """``x`` is a finite number: false for ±infinity and for NaN (NaN compares false, or above
-    every number where NaN = NaN), unknown for NULL."""
-    return And((Compare(">=", x, lit(-DOUBLE_MAX)), Compare("<=", x, lit(DOUBLE_MAX))))
+def inside_doubles(x: Expr, bound: float = DOUBLE_MAX) -> Expr:
+    """``x`` is a finite number within ``[-bound, bound]``: false for ±infinity and for NaN (NaN
+    compares false, or above every number where NaN = NaN), unknown for NULL."""
+    return And((Compare(">=", x, lit(-bound)), Compare("<=", x, lit(bound))))
 
 
 @dataclass
@@ -146,6 +145,8 @@ class Context:
     stages: list[Stage] = field(default_factory=list)
     finite: set[str] = field(default_factory=set)
     refusals: list[str] = field(default_factory=list)
+    #: The overflow bound of the finite inputs, once :meth:`guard_finite` has run.
+    bound: float = DOUBLE_MAX
     _numbers: dict[str, str] = field(default_factory=dict)
     _number_stage: Stage | None = None
     _counter: int = 0
@@ -191,39 +192,52 @@ class Context:
     def guard_finite(self, outputs: Sequence[tuple[str, Expr]]) -> list[tuple[str, Expr]]:
         """``outputs`` NULL for rows where a column in :attr:`finite` holds ±infinity (sklearn
         raises for them; a stored NaN is already NULL there, and missing values are each
-        estimator's business).
+        estimator's business), or a magnitude beyond the program's overflow bound
+        (:func:`skl2sql.overflow_bound.overflow_bound`: inside it no intermediate value can
+        leave the double range, which PostgreSQL and MariaDB raise on and DuckDB and SQLite turn
+        into inf and NaN).
 
         Where every output is NULL when the input is (a model without an imputer in front,
-        :mod:`skl2sql.null_strict`), the input is read as NULL unless finite: one range check
-        in place of the NaN test, no flag. The other inputs share one 1-or-NULL flag column."""
+        :mod:`skl2sql.null_strict`), the input is read as NULL unless within the bound: one range
+        check in place of the NaN test, no flag. The other inputs share one 1-or-NULL flag
+        column, tested on the input as stored; their reads are NULL beyond the bound too, so
+        that no step computes with them before the flag refuses the row."""
         if not self.finite:
             return list(outputs)
-        pinned = [self._numbers[n] for n in sorted(self.finite) if n in self._numbers]
+        for name in sorted(self.finite):
+            self._number_column(name)  # every finite input read once, in the pinned stage
+        pinned = [self._numbers[n] for n in sorted(self.finite)]
         stages = [st.columns for st in self.stages]
-        strict = null_strict_columns(stages, [e for _, e in outputs], pinned) if pinned else set()
-        if strict:
-            self._read_finite(strict)
+        exprs = [e for _, e in outputs]
+        bound = overflow_bound(stages, exprs, [*sorted(self.finite), *pinned])
+        self.bound = bound
+        strict = null_strict_columns(stages, exprs, pinned)
+        loose = set(pinned) - strict if bound < DOUBLE_MAX else set()
+        if strict or loose:
+            self._read_finite(strict | loose, bound)
         conds: list[Expr] = []
         for name in sorted(self.finite):
-            x = self._number_column(name)
-            if x.name not in strict:
-                conds.append(Or((IsNull(x), inside_doubles(x))))
+            x = self._numbers[name]
+            if x in strict:
+                continue
+            raw: Expr = Cast(Column(name), "number") if x in loose else Column(x)
+            conds.append(Or((IsNull(raw), inside_doubles(raw, bound))))
         if not conds:
             return list(outputs)
         cond: Expr = And(tuple(conds)) if len(conds) > 1 else conds[0]
-        guarded = self.guard(cond, [e for _, e in outputs], "finite")
+        guarded = self.guard(cond, exprs, "finite")
         return [(n, e) for (n, _), e in zip(outputs, guarded, strict=True)]
 
-    def _read_finite(self, columns: set[str]) -> None:
-        """Redefine the pinned input reads named in ``columns`` as NULL unless finite (the range
-        check is false for NaN as well, so it replaces the NaN test)."""
+    def _read_finite(self, columns: set[str], bound: float) -> None:
+        """Redefine the pinned input reads named in ``columns`` as NULL unless within ``bound``
+        (the range check is false for NaN as well, so it replaces the NaN test)."""
         assert self._number_stage is not None
         cols = []
         for name, e in self._number_stage.columns:
             if name in columns:
                 assert isinstance(e, Cast) and isinstance(e.item, Column)
                 x = Cast(e.item, "double")
-                e = Case(((inside_doubles(x), x),), None)
+                e = Case(((inside_doubles(x, bound), x),), None)
             cols.append((name, e))
         stage = Stage(tuple(cols), pinned=True)
         self.stages[self.stages.index(self._number_stage)] = stage

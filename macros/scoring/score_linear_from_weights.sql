@@ -8,7 +8,10 @@
     score is > 0, as sklearn) or "multinomial" (softmax; the first largest score wins ties).
     outputs: the output column names (prediction, then probability_<class> per class), as in the
     compiled SQL contract. A NULL feature gives NULL outputs (every feature keeps its weight row),
-    and so does an infinite one (scikit-learn refuses it) or a stored NaN. -#}
+    and so does an infinite one (scikit-learn refuses it) or a stored NaN, and so does a value
+    beyond the overflow bound read from the weights, DBL_MAX / (2 * max(1, sum |weight|)): within
+    it no score can leave the double range (PostgreSQL and MariaDB raise when one does, failing the
+    whole query; the compiled SQL has the same rule, skl2sql.overflow_bound). -#}
 {% macro score_linear_from_weights(relation, weights, model_version, features, keep, task, classes, outputs) -%}
     {{ return(adapter.dispatch('score_linear_from_weights', 'skl2sql')(relation, weights, model_version, features, keep, task, classes, outputs)) }}
 {%- endmacro %}
@@ -29,8 +32,9 @@ with skl2sql_w as (
         {%- for f in features %}
         max(case when {{ adapter.quote("output") }} = {{ k }} and {{ adapter.quote("feature") }} = {{ skl2sql.sql_literal(f) }} then {{ adapter.quote("weight") }} end) as skl2sql_w_{{ k }}_{{ loop.index0 }},
         {%- endfor %}
-        max(case when {{ adapter.quote("output") }} = {{ k }} and {{ adapter.quote("feature") }} is null then {{ adapter.quote("weight") }} end) as skl2sql_b_{{ k }}{{ "," if not loop.last }}
+        max(case when {{ adapter.quote("output") }} = {{ k }} and {{ adapter.quote("feature") }} is null then {{ adapter.quote("weight") }} end) as skl2sql_b_{{ k }},
     {%- endfor %}
+        cast(1.7976931348623157e308 as {{ dbl }}) / (2 * greatest(sum(abs({{ adapter.quote("weight") }})), cast(1 as {{ dbl }}))) as skl2sql_bound
     from {{ weights }}
     where {{ adapter.quote("model_version") }} = {{ skl2sql.sql_literal(model_version) }}
 ),
@@ -41,7 +45,7 @@ skl2sql_z as (
         {%- endfor %}
         {%- for k in range(n_scores) %}
         {% for f in features -%}
-        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * {{ skl2sql.input_finite("skl2sql_in." ~ adapter.quote(f)) }} + {% endfor -%}
+        skl2sql_w.skl2sql_w_{{ k }}_{{ loop.index0 }} * {{ skl2sql.input_finite("skl2sql_in." ~ adapter.quote(f), "skl2sql_w.skl2sql_bound") }} + {% endfor -%}
         skl2sql_w.skl2sql_b_{{ k }} as skl2sql_z_{{ k }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ relation }} as skl2sql_in

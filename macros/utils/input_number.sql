@@ -18,18 +18,19 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- An input column read as a double that is NULL unless finite: for a consumer that refuses
-    infinity (as scikit-learn's input validation does) and whose result is NULL whenever the input
-    is, e.g. a linear score. One range check, false for ±infinity and for NaN on every target (NaN
-    compares false, or above every number where NaN = NaN holds), so no NaN test is needed. -#}
-{% macro input_finite(column) -%}
-    {{ return(adapter.dispatch('input_finite', 'skl2sql')(column)) }}
+{#- An input column read as a double that is NULL unless finite (and, given `bound`, an SQL
+    expression, within [-bound, bound]): for a consumer that refuses infinity (as scikit-learn's
+    input validation does) and whose result is NULL whenever the input is, e.g. a linear score.
+    One range check, false for ±infinity and for NaN on every target (NaN compares false, or above
+    every number where NaN = NaN holds), so no NaN test is needed. -#}
+{% macro input_finite(column, bound=none) -%}
+    {{ return(adapter.dispatch('input_finite', 'skl2sql')(column, bound)) }}
 {%- endmacro %}
 
-{% macro default__input_finite(column) -%}
+{% macro default__input_finite(column, bound=none) -%}
     {%- set x = "cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")" -%}
-    {%- set max_double = "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
-    case when {{ x }} >= -{{ max_double }} and {{ x }} <= {{ max_double }} then {{ x }} end
+    {%- set limit = bound if bound is not none else "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
+    case when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
 {%- endmacro %}
 
 {#- An input column read as a double (input_number) with +infinity as the largest double and

@@ -61,6 +61,7 @@ from sklearn.svm import LinearSVC, LinearSVR
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
+    EXP_MAX,
     Arith,
     Case,
     Column,
@@ -85,21 +86,19 @@ __all__ = [
     "linear_scores",
     "classifier_from_scores",
     "exp_or_null",
-    "EXP_CEILING",
     "REGRESSORS",
     "CLASSIFIERS",
 ]
 
-#: ``ln(DBL_MAX)``: ``exp`` of anything above overflows. NumPy returns ``inf``, which SQL cannot
-#: hold (PostgreSQL, DuckDB and MariaDB raise, failing the whole query), so such rows give NULL.
-EXP_CEILING = 709.782712893384
 
 
 def exp_or_null(z: Expr) -> Expr:
-    """``exp(z)``, NULL where it would overflow to infinity (see :data:`EXP_CEILING`).
+    """``exp(z)``, NULL where it would overflow to infinity (above :data:`skl2sql.ir.EXP_MAX`:
+    NumPy returns ``inf``, which SQL cannot hold: PostgreSQL and MariaDB raise, failing the whole
+    query).
 
     Underflow is clamped by :func:`skl2sql.ir.safe_exp` (absolute error below 1e-300)."""
-    return Case(((Compare("<=", z, lit(EXP_CEILING)), safe_exp(z)),), None)
+    return Case(((Compare("<=", z, lit(EXP_MAX)), safe_exp(z)),), None)
 
 
 def _indicators(xs: Sequence[Expr], ctx: Context) -> list[tuple[str, Literal] | None]:

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import UnsupportedEstimatorError
 from ..ir import (
+    EXP_MAX,
     And,
     Arith,
     ArrayForm,
@@ -71,7 +72,6 @@ __all__ = [
 
 #: Largest argument for which ``exp`` is finite in double precision (``log(DBL_MAX)``); above it
 #: NumPy returns inf, which SQL cannot represent, so the output is NULL.
-EXP_MAX = 709.782712893384
 
 
 def fitted_inputs(est: Any, features: Sequence[Feature], ctx: Context, n: int, hint: str = "x") -> list[Expr]:

@@ -17,13 +17,12 @@
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..ir import And, Case, Cast, Column, Compare, Expr, IsNull, Literal, Not, Or, lit
-from ..program import Context, Stage
+from ..program import DOUBLE_MAX, Context, Stage
 
 __all__ = [
     "tree_to_expr",
@@ -39,10 +38,6 @@ __all__ = [
 ]
 
 _F32_MAX = float(np.finfo(np.float32).max)
-
-
-#: The largest double: ``x < -DOUBLE_MAX`` holds for ``-inf`` alone.
-DOUBLE_MAX = sys.float_info.max
 
 
 def at_most(x: Expr, t: float) -> Expr:

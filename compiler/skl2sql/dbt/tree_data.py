@@ -28,7 +28,6 @@ Replacing a model with one of the same features and classes is loading rows unde
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +39,7 @@ from ..assemblers.boosting import gb_init_values
 from ..assemblers.tree_common import float32_le_threshold, float32_lt_threshold
 from ..assemblers.trees import classifier_leaf_proba
 from ..errors import UnsupportedEstimatorError
+from ..ir import DOUBLE_MAX
 from ..program import class_suffixes
 
 __all__ = ["TreeNodes", "tree_nodes", "TREE_COLUMNS", "TREE_DATA_ESTIMATORS", "TREE_TASKS", "is_tree_model"]
@@ -187,7 +187,7 @@ def _unsupported(est: Any, why: str) -> UnsupportedEstimatorError:
 #: from a CSV seed, so the largest double stands in for it, and the walk reads an input of ±inf
 #: as ±this value (:meth:`TreeNodes.predict_scores`, the macro ``skl2sql.input_clipped``): every
 #: comparison with a stored threshold then goes the way it goes for the infinity itself.
-INFINITE_THRESHOLD = sys.float_info.max
+INFINITE_THRESHOLD = DOUBLE_MAX
 
 
 def stored_threshold(est: Any, t: int, n: int, d: float) -> float:
