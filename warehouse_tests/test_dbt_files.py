@@ -357,12 +357,15 @@ def test_input_number_macro_agrees_with_the_compiler() -> None:
 
     text = (Path(__file__).resolve().parents[1] / "macros" / "utils" / "input_number.sql").read_text()
     lists = re.findall(r"target\.type in \(([^)]*)\)", text)
-    assert len(lists) == 2, lists
-    nullif, isnan = ({t.strip().strip('"') for t in group.split(",")} for group in lists)
+    assert len(lists) == 3, lists
+    nullif, isnan, flush = ({t.strip().strip('"') for t in group.split(",")} for group in lists)
     for target, dialect in _DBT_TARGETS.items():
-        want = resolve_dialect(dialect).nan_test
+        policy = resolve_dialect(dialect)
         got = "nullif" if target in nullif else "isnan" if target in isnan else None
-        assert got == want, (target, got, want)
+        assert got == policy.nan_test, (target, got, policy.nan_test)
+        assert (target in flush) == (policy.flush_tiny is not None), target
+        if policy.flush_tiny is not None:
+            assert f"< {policy.flush_tiny!r} then 0" in text
 
 
 def test_xgboost_categorical_splits_are_refused_as_data() -> None:

@@ -152,6 +152,20 @@ _MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
 #: Engines absent here keep no NaN in their float types (SQLite stores it as NULL; MySQL, MariaDB
 #: and SQL Server refuse it) or were not checked (Oracle's BINARY_DOUBLE: ``x IS NAN``, which sqlglot
 #: cannot write); see docs/design.md.
+#: Engines that raise "value out of range: underflow" when a product or quotient of non-zero
+#: doubles rounds to zero (PostgreSQL's float8mul/float8div; its forks), failing the whole query:
+#: an input of 1e-310 times a weight of 1e-20, or 1e-200 squared. There every input read as a
+#: number is written as 0 when its magnitude is below this (2**-511), so that a product of two
+#: such reads, or of one with a weight, stays in range. The change is below 1e-154 in absolute
+#: value, inside every tolerance; float32 trees cannot split there (their smallest positive
+#: threshold is 1.4e-45) and LightGBM reads |x| <= 1e-35 as zero itself.
+_FLUSH_TINY: dict[str, float] = {
+    "postgres": 2.0**-511,
+    "redshift": 2.0**-511,
+    "materialize": 2.0**-511,
+    "risingwave": 2.0**-511,
+}
+
 _NAN_TEST: dict[str, str] = {
     "duckdb": "nullif",
     "postgres": "nullif",
@@ -199,6 +213,8 @@ class DialectPolicy:
     engine stores no NaN; see _NAN_TEST).
     ``category_list_min``: a CASE mapping at least this many text categories to constants is
     written as a list lookup (None: always a CASE; see _CATEGORY_LIST_MIN).
+    ``flush_tiny``: inputs read as numbers with a smaller magnitude are read as 0 (the engine
+    raises on underflow; see _FLUSH_TINY).
     """
 
     name: str
@@ -214,6 +230,7 @@ class DialectPolicy:
     max_with_elements: int | None = None
     nan_test: str | None = None
     category_list_min: int | None = None
+    flush_tiny: float | None = None
 
     @property
     def sqlglot_dialect(self) -> str:
@@ -255,6 +272,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         max_with_elements=_MAX_WITH_ELEMENTS.get(key),
         nan_test=_NAN_TEST.get(key),
         category_list_min=_CATEGORY_LIST_MIN.get(key),
+        flush_tiny=_FLUSH_TINY.get(key),
     )
 
 

@@ -294,8 +294,12 @@ class _Lowerer:
                 )
             return exp.In(this=_paren(self.lower(e.item)), expressions=[self.literal(v) for v in e.values])
         if isinstance(e, ir.Cast):
-            out = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
-            return self.nan_as_null(out) if e.to == "number" else out
+            out: exp.Expression = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
+            if e.to == "number":
+                out = self.nan_as_null(out)
+            if e.to in ("number", "double") and isinstance(e.item, ir.Column) and self.policy.flush_tiny:
+                out = self.flush_tiny(out)
+            return out
         if isinstance(e, ir.Case):
             if self.policy.category_list_min is not None:
                 found = category_list(e, self.policy.category_list_min)
@@ -418,6 +422,13 @@ class _Lowerer:
         for p in parts[1:]:
             out = cast(exp.Expression, cls(this=out, expression=p))
         return out
+
+    def flush_tiny(self, x: exp.Expression) -> exp.Expression:
+        """``CASE WHEN ABS(x) < tiny THEN 0 ELSE x END`` (see ``DialectPolicy.flush_tiny``);
+        NULL and NaN fall through to ``x``."""
+        assert self.policy.flush_tiny is not None
+        small = exp.LT(this=exp.Abs(this=x.copy()), expression=self.literal(ir.Literal(self.policy.flush_tiny)))
+        return exp.Case(ifs=[exp.If(this=small, true=self.value(ir.Literal(0.0)))], default=x)
 
     def sum(self, parts: list[exp.Expression]) -> exp.Expression:
         if len(parts) <= SUM_CHUNK:

@@ -10,9 +10,14 @@
 {% macro default__input_number(column) -%}
     {%- set x = "cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")" -%}
     {%- if target.type in ("duckdb", "postgres", "redshift", "snowflake", "spark", "databricks") -%}
-    nullif({{ x }}, cast('NaN' as {{ skl2sql.type_double() }}))
+    {%- set x = "nullif(" ~ x ~ ", cast('NaN' as " ~ skl2sql.type_double() ~ "))" -%}
     {%- elif target.type in ("bigquery", "trino", "presto", "athena", "clickhouse") -%}
-    case when is_nan({{ x }}) then null else {{ x }} end
+    {%- set x = "case when is_nan(" ~ x ~ ") then null else " ~ x ~ " end" -%}
+    {%- endif -%}
+    {#- PostgreSQL raises on a product that underflows to zero: magnitudes below 2**-511 read as 0,
+        as the compiled SQL does (skl2sql.dialects._FLUSH_TINY) -#}
+    {%- if target.type in ("postgres", "redshift") -%}
+    case when abs({{ x }}) < 1.4916681462400413e-154 then 0 else {{ x }} end
     {%- else -%}
     {{ x }}
     {%- endif -%}
