@@ -174,7 +174,7 @@ def _target(rng: np.random.Generator, X: pd.DataFrame, kind: str) -> np.ndarray:
     return z * rng.uniform(0.1, 100)
 
 
-def _with_preprocessing(rng: np.random.Generator, est: Any, X: pd.DataFrame, impute: bool) -> Any:
+def _with_preprocessing(rng: np.random.Generator, est: Any, X: pd.DataFrame, impute: bool, supervised: bool) -> Any:
     """Random preprocessing in front of ``est``: a ColumnTransformer when there is text."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -195,7 +195,9 @@ def _with_preprocessing(rng: np.random.Generator, est: Any, X: pd.DataFrame, imp
     if not text:
         return est if numeric == "passthrough" else make_pipeline(numeric, est)
     encoders = [OneHotEncoder(handle_unknown="ignore"), OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
-                OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=3), TargetEncoder(random_state=0)]
+                OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=3)]
+    if supervised:  # TargetEncoder needs y
+        encoders.append(TargetEncoder(random_state=0))
     encoder = encoders[int(rng.integers(len(encoders)))]
     pre = ColumnTransformer([("num", numeric, num), ("text", encoder, text)])
     return make_pipeline(pre, est)
@@ -355,7 +357,7 @@ def draw_case(seed: int) -> Case:
     X = training_frame(rng, n, n_num, n_text, nan_share)
     impute = (not takes_nan or n_text) and rng.random() < 0.5
     if impute or n_text or (not takes_nan and rng.random() < 0.4):
-        est = _with_preprocessing(rng, est, X, impute=bool(impute))
+        est = _with_preprocessing(rng, est, X, impute=bool(impute), supervised=target != "none")
     kind = "count" if target == "count_pos" else target
     y = _target(rng, X, kind) if kind != "none" else None
     if target == "count_pos":

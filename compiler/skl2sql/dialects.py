@@ -154,11 +154,11 @@ _MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
 #: cannot write); see docs/design.md.
 #: Engines that raise "value out of range: underflow" when a product or quotient of non-zero
 #: doubles rounds to zero (PostgreSQL's float8mul/float8div; its forks), failing the whole query:
-#: an input of 1e-310 times a weight of 1e-20, or 1e-200 squared. There every input read as a
-#: number is written as 0 when its magnitude is below this (2**-511), so that a product of two
-#: such reads, or of one with a weight, stays in range. The change is below 1e-154 in absolute
-#: value, inside every tolerance; float32 trees cannot split there (their smallest positive
-#: threshold is 1.4e-45) and LightGBM reads |x| <= 1e-35 as zero itself.
+#: an input of 1e-310 times a weight of 1e-20, or 1e-200 squared. There every input an estimator
+#: reads as a finite number (``ir.Cast.flush``: the reads that feed arithmetic, not the inputs
+#: trees and boosters only compare) is written as 0 when its magnitude is below this (2**-511),
+#: so that a product of two such reads, or of one with a weight, stays in range. The change is
+#: below 1e-154 in absolute value, inside every tolerance.
 _FLUSH_TINY: dict[str, float] = {
     "postgres": 2.0**-511,
     "redshift": 2.0**-511,

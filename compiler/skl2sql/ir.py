@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
+from typing import TypeVar
 
 __all__ = [
     "Expr",
@@ -61,11 +62,13 @@ __all__ = [
     "argmax",
     "is_trivial",
     "walk",
+    "fold",
     "substitute",
     "resolve_lookups",
     "rebuild",
 ]
 
+T = TypeVar("T")
 ArithOp = TypingLiteral["+", "-", "*", "/"]
 CompareOp = TypingLiteral["<", "<=", ">", ">=", "=", "!="]
 CastType = TypingLiteral["double", "number", "float32", "text", "int"]
@@ -178,6 +181,10 @@ class Cast:
 
     item: Expr
     to: CastType
+    #: The read feeds arithmetic (an estimator that refuses infinity): on dialects that raise on
+    #: underflow a magnitude below ``DialectPolicy.flush_tiny`` is read as 0. Not on tree and
+    #: booster inputs, which are only compared (HistGradientBoosting may split at 0.0 exactly).
+    flush: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +438,25 @@ def children(e: Expr) -> tuple[Expr, ...]:
     raise TypeError(f"not an IR node: {e!r}")
 
 
+def fold(root: Expr, memo: dict[int, T], visit: Callable[[Expr, list[T]], T]) -> T:
+    """Bottom-up over the expression DAG of ``root``: ``visit(node, values of its children)``,
+    each node once (``memo`` holds values by node identity: assemblers share subexpressions, and
+    a memo shared between calls shares work between them), iteratively (tree ensembles nest
+    deeper than Python's recursion limit)."""
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        e, ready = stack.pop()
+        if id(e) in memo:
+            continue
+        kids = children(e)
+        if not ready and kids:
+            stack.append((e, True))
+            stack.extend((k, False) for k in kids if id(k) not in memo)
+            continue
+        memo[id(e)] = visit(e, [memo[id(k)] for k in kids])
+    return memo[id(root)]
+
+
 def walk(e: Expr) -> list[Expr]:
     """All nodes of ``e`` (iteratively, so deep trees do not hit Python's recursion limit)."""
     out: list[Expr] = []
@@ -465,7 +491,7 @@ def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
     if isinstance(e, IsNull):
         return IsNull(substitute(e.item, mapping))
     if isinstance(e, Cast):
-        return Cast(substitute(e.item, mapping), e.to)
+        return Cast(substitute(e.item, mapping), e.to, e.flush)
     if isinstance(e, InList):
         return InList(substitute(e.item, mapping), e.values)
     if isinstance(e, Case):
@@ -535,7 +561,7 @@ def rebuild(e: Expr, kids: tuple[Expr, ...]) -> Expr:
     if isinstance(e, IsNull):
         return IsNull(kids[0])
     if isinstance(e, Cast):
-        return Cast(kids[0], e.to)
+        return Cast(kids[0], e.to, e.flush)
     if isinstance(e, InList):
         return InList(kids[0], e.values)
     if isinstance(e, Lookup):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .ir import Column, Expr, Sum, children, rebuild
+from .ir import Column, Expr, Sum, children, fold, rebuild
 
 __all__ = ["SEQUENTIAL_SUM", "split_long_sums"]
 
@@ -47,19 +47,11 @@ def split_long_sums(
 
 def _rewrite(root: Expr, chain: list[tuple[tuple[str, Expr], ...]], memo: dict[int, Expr],
              fresh_name: Callable[[str], str]) -> Expr:
-    """``root`` with long sums replaced (iterative post-order, memoised by node identity)."""
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        e, ready = stack.pop()
-        if id(e) in memo:
-            continue
+    """``root`` with long sums replaced (:func:`skl2sql.ir.fold`)."""
+
+    def visit(e: Expr, rewritten: list[Expr]) -> Expr:
         kids = children(e)
-        if not ready and kids:
-            stack.append((e, True))
-            stack.extend((k, False) for k in kids if id(k) not in memo)
-            continue
-        new_kids = tuple(memo[id(k)] for k in kids)
-        node = e if all(a is b for a, b in zip(new_kids, kids, strict=True)) else rebuild(e, new_kids)
+        node = e if all(a is b for a, b in zip(rewritten, kids, strict=True)) else rebuild(e, tuple(rewritten))
         if isinstance(node, Sum) and len(node.terms) > SEQUENTIAL_SUM:
             total: Expr | None = None
             for start in range(0, len(node.terms), SEQUENTIAL_SUM):
@@ -69,5 +61,6 @@ def _rewrite(root: Expr, chain: list[tuple[tuple[str, Expr], ...]], memo: dict[i
                 total = Column(name)
             assert total is not None
             node = total
-        memo[id(e)] = node
-    return memo[id(root)]
+        return node
+
+    return fold(root, memo, visit)

@@ -297,7 +297,7 @@ class _Lowerer:
             out: exp.Expression = exp.Cast(this=self.lower(e.item), to=self.cast_type(e.to))
             if e.to == "number":
                 out = self.nan_as_null(out)
-            if e.to in ("number", "double") and isinstance(e.item, ir.Column) and self.policy.flush_tiny:
+            if e.flush and self.policy.flush_tiny:
                 out = self.flush_tiny(out)
             return out
         if isinstance(e, ir.Case):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .ir import And, Case, Column, Expr, IsNull, Literal, Lookup, Not, Or, children
+from .ir import And, Case, Column, Expr, IsNull, Literal, Lookup, Not, Or, fold
 
 __all__ = ["null_strict_columns"]
 
@@ -60,22 +60,14 @@ def _masks(root: Expr, bit: dict[str, int], defined: dict[str, tuple[int, int]],
     """``(null, untrue)`` masks of ``root``: iterative post-order (tree ensembles nest deeply),
     memoised by node identity (assemblers share subexpressions)."""
     memo: dict[int, tuple[int, int]] = {}
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        e, ready = stack.pop()
-        if id(e) in memo:
-            continue
-        kids = children(e)
-        if not ready and kids:
-            stack.append((e, True))
-            stack.extend((k, False) for k in kids if id(k) not in memo)
-            continue
+
+    def visit(e: Expr, kids: list[tuple[int, int]]) -> tuple[int, int]:
         if isinstance(e, Not) and isinstance(e.item, IsNull):
             # NOT (y IS NULL) is FALSE, so not true, whenever y is NULL
-            memo[id(e)] = (0, memo[id(e.item.item)][0])
-            continue
-        memo[id(e)] = _node_masks(e, [memo[id(k)] for k in kids], bit, defined, everything)
-    return memo[id(root)]
+            return (0, memo[id(e.item.item)][0])
+        return _node_masks(e, kids, bit, defined, everything)
+
+    return fold(root, memo, visit)
 
 
 def _node_masks(

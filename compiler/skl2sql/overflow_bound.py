@@ -46,7 +46,7 @@ from .ir import (
     Not,
     Or,
     Sum,
-    children,
+    fold,
 )
 
 __all__ = ["overflow_bound"]
@@ -128,30 +128,19 @@ def _interval(
     root: Expr, defined: dict[str, Interval], maxima: dict[str, list[Expr]], bounded: set[str], b: float,
     memo: dict[int, Interval], bad: set[int],
 ) -> Interval:
-    """Interval of ``root``: iterative post-order, memoised by node identity."""
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        e, ready = stack.pop()
-        if id(e) in memo:
-            continue
-        kids = children(e)
-        if not ready and kids:
-            stack.append((e, True))
-            stack.extend((k, False) for k in kids if id(k) not in memo)
-            continue
-        values = [memo[id(k)] for k in kids]
+    """Interval of ``root`` (:func:`skl2sql.ir.fold`); nodes that leave the double range are
+    added to ``bad``."""
+
+    def visit(e: Expr, values: list[Interval]) -> Interval:
         if any(v is _FREE for v in values) and not isinstance(e, Case):
-            memo[id(e)] = None if isinstance(e, (Compare, And, Or, Not, IsNull, InList)) else _FREE
-            continue
+            return None if isinstance(e, (Compare, And, Or, Not, IsNull, InList)) else _FREE
         got = _node(e, values, defined, maxima, bounded, b)
-        if got is _FREE:
-            memo[id(e)] = got
-            continue
-        if got is not None and not (abs(got[0]) <= DOUBLE_MAX and abs(got[1]) <= DOUBLE_MAX):
+        if got is not _FREE and got is not None and not (abs(got[0]) <= DOUBLE_MAX and abs(got[1]) <= DOUBLE_MAX):
             bad.add(id(e))
-            got = _ALL
-        memo[id(e)] = got
-    return memo[id(root)]
+            return _ALL
+        return got
+
+    return fold(root, memo, visit)
 
 
 def _hull(items: Iterable[Interval]) -> Interval:

@@ -181,7 +181,7 @@ class Context:
         once per row (inlined into both, the guard cost a logistic model 40% on DuckDB)."""
         if name not in self._numbers:
             self._numbers[name] = self.fresh_name("n")
-            stage = Stage(tuple((c, Cast(Column(n), "number")) for n, c in self._numbers.items()), pinned=True)
+            stage = Stage(tuple((c, Cast(Column(n), "number", flush=True)) for n, c in self._numbers.items()), pinned=True)
             if self._number_stage is None:
                 self.stages.insert(0, stage)  # it reads only inputs, so it may go first
             else:
@@ -236,7 +236,7 @@ class Context:
         for name, e in self._number_stage.columns:
             if name in columns:
                 assert isinstance(e, Cast) and isinstance(e.item, Column)
-                x = Cast(e.item, "double")
+                x = Cast(e.item, "double", flush=True)
                 e = Case(((inside_doubles(x, bound), x),), None)
             cols.append((name, e))
         stage = Stage(tuple(cols), pinned=True)

@@ -14,13 +14,7 @@
     {%- elif target.type in ("bigquery", "trino", "presto", "athena", "clickhouse") -%}
     {%- set x = "case when is_nan(" ~ x ~ ") then null else " ~ x ~ " end" -%}
     {%- endif -%}
-    {#- PostgreSQL raises on a product that underflows to zero: magnitudes below 2**-511 read as 0,
-        as the compiled SQL does (skl2sql.dialects._FLUSH_TINY) -#}
-    {%- if target.type in ("postgres", "redshift") -%}
-    case when abs({{ x }}) < 1.4916681462400413e-154 then 0 else {{ x }} end
-    {%- else -%}
     {{ x }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- An input column read as a double that is NULL unless finite (and, given `bound`, an SQL
@@ -35,7 +29,13 @@
 {% macro default__input_finite(column, bound=none) -%}
     {%- set x = "cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")" -%}
     {%- set limit = bound if bound is not none else "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
+    {#- PostgreSQL raises on a product that underflows to zero: magnitudes below 2**-511 read as 0,
+        as the compiled SQL does (skl2sql.dialects._FLUSH_TINY) -#}
+    {%- if target.type in ("postgres", "redshift") -%}
+    case when abs({{ x }}) < 1.4916681462400413e-154 then 0 when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
+    {%- else -%}
     case when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
+    {%- endif -%}
 {%- endmacro %}
 
 {#- An input column read as a double (input_number) with +infinity as the largest double and
