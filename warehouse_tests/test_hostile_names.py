@@ -65,3 +65,26 @@ def test_hostile_names_parse_back_as_one_statement(dialect: str) -> None:
     sql = skl2sql.compile(est, table="analytics.customers", dialect=dialect, keep=["id; --"]).sql
     statements = [s for s in sqlglot.parse(sql, dialect=dialect) if s is not None]
     assert len(statements) == 1
+
+
+@pytest.mark.parametrize("table", ['scores "2026"; -- x', "it's`[t]", "naïve\ttab"])
+def test_hostile_table_names_on_every_engine(engine: Engine, table: str) -> None:
+    """A table name written in the engine's own quotes is read as one identifier: the SQL runs,
+    scores every row and drops nothing."""
+    from sqlglot import exp
+
+    est, X = _model(NAMES)
+    rows = X.iloc[:10]
+    columns: dict[str, list[Any]] = {"row_id": list(range(len(rows)))}
+    columns.update({c: rows[c].tolist() for c in rows.columns})
+    engine.create_table(table, columns)
+    try:
+        quoted = exp.to_identifier(table, quoted=True).sql(dialect=engine.dialect)
+        compiled = skl2sql.compile(est, table=quoted, dialect=engine.dialect, keep=["row_id"])
+        assert len([s for s in sqlglot.parse(compiled.sql, dialect=engine.dialect) if s is not None]) == 1
+        got = engine.query(compiled.sql)
+    finally:
+        engine.drop_table(table)
+    order = np.argsort(got["row_id"].astype(float))
+    np.testing.assert_allclose(got[compiled.outputs[-1]][order].astype(float), est.predict_proba(rows)[:, -1],
+                               rtol=1e-9, atol=1e-9)
