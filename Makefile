@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck bench fuzz clean
+.PHONY: setup demo test test-fast lint typecheck bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ typecheck: setup
 
 test: lint typecheck
 	$(BIN)/python -m pytest -n 2 warehouse_tests
+
+# The inner loop: no database server, no parity matrix, no dbt (about a minute on 2 cores).
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -m "not server and not sqlite and not duckdb and not dbt and not slow" warehouse_tests
 
 # The differential fuzzer on every engine: FUZZ_SECONDS=600 FUZZ_SEED=7 make fuzz
 FUZZ_SECONDS ?= 300

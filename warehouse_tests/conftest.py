@@ -46,6 +46,41 @@ def get_engine(name: str) -> Engine:
     return got
 
 
+#: Test modules that build dbt projects (dbt runs in-process, or as a child process).
+DBT_MODULES = ("test_dbt_duckdb", "test_dbt_postgres", "test_dbt_log_guarantees", "test_monitoring_metrics")
+#: Test modules that spend their time in child processes or long campaigns.
+SLOW_MODULES = ("test_fuzz", "test_model_files")
+SERVERS = ("postgres", "mariadb")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in (("server", "runs SQL on a PostgreSQL or MariaDB server"),
+                       ("sqlite", "runs SQL on SQLite"),
+                       ("duckdb", "runs the parity check on DuckDB"),
+                       ("dbt", "builds a dbt project"),
+                       ("slow", "child processes or a fuzz campaign")):
+        config.addinivalue_line("markers", f"{name}: {text}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tiers by marker, from what a test touches: ``server``, ``sqlite`` and ``duckdb`` (the
+    engine named in its parameters), ``dbt``, ``slow``. The fast tier (``make test-fast``,
+    under a minute on 2 cores) is everything else: compile, IR, emit-and-reparse, files."""
+    for item in items:
+        module = item.module.__name__ if item.module is not None else ""
+        params = item.nodeid.split("[", 1)[1] if "[" in item.nodeid else ""
+        words = {w for w in params.replace("]", "").replace("_", "-").split("-")}
+        if module in DBT_MODULES:
+            item.add_marker(pytest.mark.dbt)
+        if module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if words & set(SERVERS) or module == "test_dbt_postgres":
+            item.add_marker(pytest.mark.server)
+        for engine in ("sqlite", "duckdb"):
+            if engine in words:
+                item.add_marker(getattr(pytest.mark, engine))
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     yield get_engine(request.param)
