@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from engines import Engine
-from skl2sql import UnsupportedEstimatorError
+from skl2sql import SchemaError, UnsupportedEstimatorError
 from skl2sql.cli import main as cli_main
 from skl2sql.dbt import WEIGHT_COLUMNS, add_model, data_mode_sql, linear_weights, read_registry
 from skl2sql.dbt.text import jinja_literal, jinja_sql_body
@@ -98,6 +98,14 @@ def test_cli_dbt_add(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert cli_main(["dbt", "add", str(path), "--name", "Bad-Name", "--project", str(project), "--input", "x",
                      "--keep", "customer_id"]) == 2
     assert "model name" in capsys.readouterr().err
+    # training data without one of the model's features: one typed line, exit 2 (was a traceback)
+    X, _ = customers()
+    short = tmp_path / "short.csv"
+    X.drop(columns=[X.columns[0]]).to_csv(short, index=False)
+    assert cli_main(["dbt", "add", str(path), "--name", "churn", "--project", str(project), "--input", "stg_customers",
+                     "--keep", "customer_id", "--training-data", str(short)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "feature columns" in err[0] and X.columns[0] in err[0], err
 
 
 def test_jinja_delimiters_in_sql_are_kept_raw() -> None:
@@ -406,5 +414,5 @@ def test_multioutput_model_registers_its_task_and_profiles_each_target(tmp_path:
     regressor = make_pipeline(StandardScaler(), LinearRegression()).fit(X, np.c_[X.iloc[:, 0], X.iloc[:, 1] * 2.0])
     base = profile_training_data(X, skl2sql.compile(regressor, table="t"), regressor, ignore=())
     assert base.prediction_numeric == ["prediction_0", "prediction_1"]
-    with pytest.raises(ValueError, match="several targets"):
+    with pytest.raises(SchemaError, match="several targets"):
         profile_training_data(X.assign(y=1), skl2sql.compile(regressor, table="t"), regressor, label_column="y")

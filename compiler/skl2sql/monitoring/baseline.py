@@ -25,6 +25,8 @@ import numpy as np
 from sklearn.base import is_clusterer, is_outlier_detector
 from sklearn.utils import get_tags
 
+from ..errors import SchemaError
+
 __all__ = [
     "BASELINE_COLUMNS",
     "BaselineRow",
@@ -110,13 +112,13 @@ def load_training_data(training_data: Any) -> Any:
         return pd.read_parquet(path)
     if suffix in (".csv", ".txt"):
         return pd.read_csv(path)
-    raise ValueError(f"training data {path}: expected a .parquet or .csv file")
+    raise SchemaError(f"training data {path}: expected a .parquet or .csv file")
 
 
 def bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
     """Interior bin edges of the non-null ``values`` (see the module docstring for the rule)."""
     if bins < 1:
-        raise ValueError("bins must be at least 1")
+        raise SchemaError("bins must be at least 1")
     if values.size == 0:
         return np.empty(0)
     qs = np.quantile(values, np.arange(1, bins) / bins, method="inverted_cdf") if bins > 1 else np.empty(0)
@@ -244,7 +246,7 @@ def profile_training_data(
     features = list(compiled.features)
     missing = [f for f in features if f not in df.columns]
     if missing:
-        raise ValueError(f"training data lacks the model's feature columns {missing}")
+        raise SchemaError(f"training data lacks the model's feature columns {missing}")
     rows: list[BaselineRow] = []
     numeric: list[str] = []
     cats: list[str] = []
@@ -316,7 +318,7 @@ def profile_training_data(
     label = label_column
     if task == "multioutput":
         if label is not None:
-            raise ValueError(
+            raise SchemaError(
                 f"label_column={label!r}: a model with several targets has no single label column; "
                 "its baseline profiles each prediction_<i> (no label metrics)"
             )
@@ -325,7 +327,7 @@ def profile_training_data(
         named = [c for c in ("label", "target", "y") if c in extra]
         label = extra[0] if len(extra) == 1 else (named[0] if named else None)
     elif label not in df.columns:
-        raise ValueError(f"label column {label!r} is not in the training data")
+        raise SchemaError(f"label column {label!r} is not in the training data")
     if label is not None:
         if task in ("binary", "multiclass"):
             rows += categorical_profile(df[label].tolist(), label, "label")

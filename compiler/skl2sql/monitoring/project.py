@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import SchemaError
 from .baseline import BASELINE_COLUMNS, Baseline, profile_training_data
 
 __all__ = [
@@ -52,7 +53,7 @@ def _jinja(value: Any) -> str:
         return "{" + ", ".join(f"{_jinja(str(k))}: {_jinja(v)}" for k, v in value.items()) + "}"
     text = json.dumps(value, ensure_ascii=True)
     if any(t in text for t in ("{{", "{%", "{#", "}}", "%}", "#}")):
-        raise ValueError(f"{value!r} contains Jinja delimiters and cannot be written into a dbt macro")
+        raise SchemaError(f"{value!r} contains Jinja delimiters and cannot be written into a dbt macro")
     return text
 
 
@@ -214,7 +215,7 @@ def write_baseline(
     ``skl2sql_labels`` var). Returns the paths written.
     """
     if not _NAME.match(name):
-        raise ValueError(f"model name {name!r} must be letters, digits and underscores")
+        raise SchemaError(f"model name {name!r} must be letters, digits and underscores")
     project = Path(project_dir)
     registered = _registry_row(project, name, version)
     if input_relation is None:

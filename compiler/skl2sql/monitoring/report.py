@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import SchemaError
+
 __all__ = ["write_report", "resolve_duckdb_path", "ReportData", "load_report_data", "render_report", "DEFAULT_THRESHOLDS"]
 
 #: (metric, direction, threshold): the defaults of the package's alert tests.
@@ -62,7 +64,7 @@ def resolve_duckdb_path(source: str | Path) -> tuple[Path, Path | None]:
     profile = profiles[project["profile"]]
     target = profile["outputs"][profile.get("target", "dev")]
     if target.get("type") != "duckdb":
-        raise ValueError(f"{src}: the default target is {target.get('type')!r}; give the DuckDB file path instead")
+        raise SchemaError(f"{src}: the default target is {target.get('type')!r}; give the DuckDB file path instead")
     path = Path(str(target.get("path", "")))
     return (path if path.is_absolute() else src / path), src
 
