@@ -159,12 +159,8 @@ _MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
 #: trees and boosters only compare) is written as 0 when its magnitude is below this (2**-511),
 #: so that a product of two such reads, or of one with a weight, stays in range. The change is
 #: below 1e-154 in absolute value, inside every tolerance.
-_FLUSH_TINY: dict[str, float] = {
-    "postgres": 2.0**-511,
-    "redshift": 2.0**-511,
-    "materialize": 2.0**-511,
-    "risingwave": 2.0**-511,
-}
+FLUSH_BELOW = 2.0**-511
+_FLUSH_TINY: frozenset[str] = frozenset({"postgres", "redshift", "materialize", "risingwave"})
 
 _NAN_TEST: dict[str, str] = {
     "duckdb": "nullif",
@@ -272,7 +268,7 @@ def resolve_dialect(dialect: str) -> DialectPolicy:
         max_with_elements=_MAX_WITH_ELEMENTS.get(key),
         nan_test=_NAN_TEST.get(key),
         category_list_min=_CATEGORY_LIST_MIN.get(key),
-        flush_tiny=_FLUSH_TINY.get(key),
+        flush_tiny=FLUSH_BELOW if key in _FLUSH_TINY else None,
     )
 
 

@@ -40,13 +40,6 @@ __all__ = [
     "parse_table",
 ]
 
-#: Terms per left-deep chunk of a long sum: a sum is written as one chain of additions, in the
-#: IR's order. :mod:`skl2sql.long_sums` splits longer sums into running partial sums in stages;
-#: only a bare expression (``CompiledModel.expressions``) can still hold one, whose chunks are
-#: then combined as a balanced tree so no engine's depth limit is reached.
-SUM_CHUNK = SEQUENTIAL_SUM
-
-
 def _live_columns(program: Program) -> set[str]:
     """Stage columns the outputs depend on, directly or through other stage columns. Assemblers
     may leave columns behind that nothing reads any more (e.g. one-hot indicators after a linear
@@ -431,12 +424,16 @@ class _Lowerer:
         return exp.Case(ifs=[exp.If(this=small, true=self.value(ir.Literal(0.0)))], default=x)
 
     def sum(self, parts: list[exp.Expression]) -> exp.Expression:
-        if len(parts) <= SUM_CHUNK:
+        """One left-deep chain of additions, in the IR's order, up to ``SEQUENTIAL_SUM`` terms
+        (:mod:`skl2sql.long_sums` splits longer sums into running partial sums in stages); only
+        a bare expression (``CompiledModel.expressions``) can still hold a longer one, whose
+        chunks are then combined as a balanced tree so no engine's depth limit is reached."""
+        if len(parts) <= SEQUENTIAL_SUM:
             out = parts[0]
             for p in parts[1:]:
                 out = exp.Add(this=out, expression=_paren(p))
             return out
-        chunks = [self.sum(parts[i : i + SUM_CHUNK]) for i in range(0, len(parts), SUM_CHUNK)]
+        chunks = [self.sum(parts[i : i + SEQUENTIAL_SUM]) for i in range(0, len(parts), SEQUENTIAL_SUM)]
         return self.sum([exp.Paren(this=c) for c in chunks])
 
 

@@ -121,8 +121,6 @@ class Program:
         return sum(len(walk(e)) for e in exprs)
 
 
-
-
 def inside_doubles(x: Expr, bound: float = DOUBLE_MAX) -> Expr:
     """``x`` is a finite number within ``[-bound, bound]``: false for ±infinity and for NaN (NaN
     compares false, or above every number where NaN = NaN), unknown for NULL."""
@@ -236,8 +234,8 @@ class Context:
         for name, e in self._number_stage.columns:
             if name in columns:
                 assert isinstance(e, Cast) and isinstance(e.item, Column)
-                x = Cast(e.item, "double", flush=True)
-                e = Case(((inside_doubles(x, bound), x),), None)
+                # only the value read is flushed: the range check reads the value as stored
+                e = Case(((inside_doubles(Cast(e.item, "double"), bound), Cast(e.item, "double", flush=True)),), None)
             cols.append((name, e))
         stage = Stage(tuple(cols), pinned=True)
         self.stages[self.stages.index(self._number_stage)] = stage

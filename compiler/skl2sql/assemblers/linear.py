@@ -91,7 +91,6 @@ __all__ = [
 ]
 
 
-
 def exp_or_null(z: Expr) -> Expr:
     """``exp(z)``, NULL where it would overflow to infinity (above :data:`skl2sql.ir.EXP_MAX`:
     NumPy returns ``inf``, which SQL cannot hold: PostgreSQL and MariaDB raise, failing the whole

@@ -70,8 +70,6 @@ __all__ = [
     "power_or_null",
 ]
 
-#: Largest argument for which ``exp`` is finite in double precision (``log(DBL_MAX)``); above it
-#: NumPy returns inf, which SQL cannot represent, so the output is NULL.
 
 
 def fitted_inputs(est: Any, features: Sequence[Feature], ctx: Context, n: int, hint: str = "x") -> list[Expr]:

@@ -355,7 +355,7 @@ def _log_sql(name: str, input_jinja: str, keep: Sequence[str], batch_column: str
         features=jinja_literal(list(compiled.features)),
         labels=jinja_literal(labels),
         numbers=jinja_literal(numbers),
-        seeds=[jinja_literal(seed) for seed in param_seeds],
+        depends_on=_depends_on(param_seeds),
     )
 
 

@@ -11,8 +11,7 @@
     pre_hook=["{{ skl2sql.scoring_session() }}", "{{ skl2sql.log_prepare(config.get('skl2sql_labels')) }}"],
     post_hook="{{ skl2sql.log_unique_key(config.get('skl2sql_unique_key')) }}",
 ) }}
-[% for seed in seeds %]-- depends_on: {{ ref([[ seed ]]) }}
-[% endfor %]{{ skl2sql.prediction_log(
+[[ depends_on ]]{{ skl2sql.prediction_log(
     name=[[ name_literal ]],
     version=score_[[ name ]]_version(),
     input=[[ input ]],
