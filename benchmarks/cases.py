@@ -325,7 +325,7 @@ def _stored_table(b: Bench, res: Result, name: str, model: Any, cols: list[str])
     """The scan floor and skl2sql's SQL again over a *stored* table (a DuckDB database file,
     checkpointed: text columns dictionary-compressed, as dbt-duckdb's tables and Parquet files
     are), where DuckDB runs a category lookup once per distinct value of a vector
-    (``skl2sql.category_lists``). The in-memory rows above are uncompressed."""
+    (``skl2sql.lowering.category_lists``). The in-memory rows above are uncompressed."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

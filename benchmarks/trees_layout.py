@@ -21,7 +21,7 @@ from sklearn.ensemble import ExtraTreesRegressor, GradientBoostingClassifier, Ra
 
 import skl2sql
 from skl2sql import dialects
-from skl2sql.assemblers import trees as trees_mod
+from skl2sql.assemblers.scikit_learn import trees as trees_mod
 
 N_FEATURES = 20
 

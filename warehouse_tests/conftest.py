@@ -7,15 +7,11 @@ turn the parity matrix green by skipping it.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from engines import ENGINES, FACTORIES, Engine, EngineUnavailable, required_engines  # noqa: E402
+from engines import ENGINES, FACTORIES, Engine, EngineUnavailable, required_engines
 
 _cache: dict[str, Engine | str] = {}
 

@@ -28,18 +28,15 @@ import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import skl2sql  # noqa: E402
-from engines import FACTORIES, Engine, EngineUnavailable  # noqa: E402
-from parity import KEY, _is_null, expected_outputs  # noqa: E402
-from skl2sql import Skl2SqlError  # noqa: E402
+import skl2sql
+from engines import FACTORIES, Engine, EngineUnavailable
+from parity import KEY, _is_null, expected_outputs
+from skl2sql import Skl2SqlError
 
 #: Text categories that have broken SQL generators elsewhere.
 HOSTILE = ["it's", 'say "hi"', "back\\slash", "a--b", "x; DROP TABLE t", "naïve", "日本", "trail ", " lead", "",

@@ -24,9 +24,9 @@ import pandas as pd
 
 import skl2sql
 from engines import Engine
-from skl2sql.ir import And, Case, Cast, Compare, Literal, lit
-from skl2sql.ir_eval import evaluate_program
-from skl2sql.program import DOUBLE_MAX, Program, Stage
+from skl2sql.ir import DOUBLE_MAX, And, Case, Cast, Compare, Literal, lit
+from skl2sql.ir.evaluate import evaluate_program
+from skl2sql.program import Program, Stage
 
 KEY = "row_id"
 T = TypeVar("T")
@@ -37,7 +37,7 @@ _expected_cache: dict[tuple[int, int, tuple[str, ...]], tuple[Any, Any, dict[str
 
 
 def finite_reads(program: Program) -> list[str]:
-    """Stage columns that read an input as NULL unless finite (``Context.guard_finite`` chose them
+    """Stage columns that read an input as NULL unless finite (``assemblers.refusals.guard_finite`` chose them
     in place of the infinity flag because every output is NULL when they are)."""
     out = []
     for stage in program.stages:
@@ -57,7 +57,7 @@ def finite_reads(program: Program) -> list[str]:
 def check_finite_reads(program: Program, data: Mapping[str, Any]) -> None:
     """The claim behind each finite read, on the IR: with that column NULL, every output is NULL
     on every row (else an infinity there would give a number where sklearn raises). Run by every
-    parity check, so :mod:`skl2sql.null_strict` is checked against the whole matrix."""
+    parity check, so :mod:`skl2sql.analysis.null_strict` is checked against the whole matrix."""
     for target in finite_reads(program):
         stages = tuple(
             Stage(tuple((n, Literal(None) if n == target else e) for n, e in st.columns), st.pinned)

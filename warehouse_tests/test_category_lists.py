@@ -1,7 +1,7 @@
 """Text categories looked up in a list (DuckDB) agree with the CASE every other engine runs.
 
 Encoders over columns with many categories compile, on DuckDB, to
-``COALESCE([values][list_position([keys], column)], default)`` (``skl2sql.category_lists``); the
+``COALESCE([values][list_position([keys], column)], default)`` (``skl2sql.lowering.category_lists``); the
 parity matrix below runs the same models on every engine, so DuckDB's list form and the CASE form
 elsewhere are both held to sklearn. Categories include quotes, backslashes, unicode, the empty
 string and the text 'NULL'; scoring rows add case, accent and space variants, unseen values and
@@ -30,7 +30,7 @@ import skl2sql
 from engines import Engine
 from parity import KEY, case_cache, check_parity, compare
 from skl2sql import ir
-from skl2sql.category_lists import category_list
+from skl2sql.lowering.category_lists import category_list
 
 pytestmark = pytest.mark.filterwarnings("ignore:Found unknown categories:UserWarning")
 

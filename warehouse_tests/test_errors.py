@@ -250,12 +250,14 @@ def test_expressions_cap_is_a_parameter() -> None:
 def test_inlined_size_counts_what_inlining_makes() -> None:
     """The count the cap uses equals the nodes of the actually inlined outputs."""
     from skl2sql.ir import walk
-    from skl2sql.lowering import inline_all, inlined_size
+    from skl2sql.plan import Layout, inlined_size
+    from skl2sql.plan.inlining import inline_everything
 
     X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "b": [1.0, 0.0, 1.0, 0.0, 2.0, 2.0]})
     est = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, [0, 1, 2, 0, 1, 2])
     program = skl2sql.compile(est, table="t").program
-    assert inlined_size(program) == sum(len(walk(e)) for _, e in inline_all(program)) > program.size()
+    inlined = inline_everything(Layout.of(program), skl2sql.compile(est, table="t").policy).outputs
+    assert inlined_size(program) == sum(len(walk(e)) for _, e in inlined) > program.size()
 
 
 def test_compile_leaves_the_garbage_collector_as_it_was() -> None:

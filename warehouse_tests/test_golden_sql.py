@@ -41,7 +41,8 @@ from engines import Engine
 from parity import check_parity
 from skl2sql import ir
 from skl2sql.assemblers import registry
-from skl2sql.program import Context, Feature, Prediction
+from skl2sql.assemblers.context import Context
+from skl2sql.assemblers.interface import Feature, Prediction
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SKL2SQL_UPDATE_GOLDEN") == "1"

@@ -1,6 +1,6 @@
 """The IR evaluator against real SQL semantics, on every engine of the matrix.
 
-``ir_eval`` is the middle leg of the three-way check, so it must agree with what engines compute
+``skl2sql.ir.evaluate`` is the middle leg of the three-way check, so it must agree with what engines compute
 for the awkward cases: NULL through arithmetic and functions, CASE with unknown conditions, argmax
 ties and NULLs, the logistic and softmax links at extreme scores (PostgreSQL raises on exp()
 underflow and overflow instead of returning 0 / inf), float constants at the edges of double
@@ -23,10 +23,12 @@ from scipy.special import expit, softmax
 
 from engines import Engine
 from skl2sql import ir
+from skl2sql.assemblers.context import Context
 from skl2sql.dialects import resolve_dialect
-from skl2sql.ir_eval import evaluate_program
-from skl2sql.lowering import build_select, render
-from skl2sql.program import Context, Program
+from skl2sql.ir.evaluate import evaluate_program
+from skl2sql.lowering import render
+from skl2sql.program import Program
+from skl2sql.sql import build_select
 
 X, Y, Z = ir.Column("x"), ir.Column("y"), ir.Column("z")
 
@@ -179,7 +181,7 @@ def test_piecewise_binary_search(engine: Engine, n_pieces: int) -> None:
     """``piecewise`` picks piece ``i`` for ``bounds[i-1] <= x < bounds[i]`` (a flat CASE for few
     pieces, a binary search for more): checked at every bound, one ulp either side, outside the
     range and for NULL, against ``numpy.searchsorted``."""
-    from skl2sql.assemblers.prep_common import piecewise
+    from skl2sql.assemblers.shared.prep_common import piecewise
 
     rng = np.random.default_rng(n_pieces)
     bounds = np.unique(rng.normal(size=n_pieces - 1).round(6))
@@ -192,3 +194,75 @@ def test_piecewise_binary_search(engine: Engine, n_pieces: int) -> None:
         values = np.asarray(got, dtype=float)
         assert np.array_equal(values[:-1], want)
         assert np.isnan(values[-1])
+
+
+# -- the node declarations: children, rebuild and the per-type tables ----------------------------
+
+
+def test_every_node_has_an_evaluation_and_a_lowering() -> None:
+    """Adding a node is local: its dataclass, one evaluator and one lowering, each registered by
+    type. A node missing from either table fails here, not on the first model that uses it."""
+    from skl2sql.ir.evaluate import evaluators
+    from skl2sql.lowering import lowerings
+
+    assert set(evaluators()) == set(ir.NODE_TYPES)
+    assert set(lowerings()) == set(ir.NODE_TYPES)
+
+
+def _one_of_each() -> list[ir.Expr]:
+    lk = ir.Lookup(ir.Column("i"), (1.0, 2.0), ir.Case(((ir.Compare("=", ir.Column("i"), ir.lit(1)), ir.lit(1.0)),), ir.lit(2.0)))
+    return [
+        X,
+        ir.lit(1.5),
+        ir.Arith("-", X, Y),
+        ir.Sum((X, Y, Z)),
+        ir.Func("power", (X, ir.lit(2.0))),
+        ir.Compare("<=", X, ir.lit(0.5)),
+        ir.And((ir.IsNull(X), ir.Not(ir.IsNull(Y)))),
+        ir.Or((ir.IsNull(X), ir.IsNull(Z))),
+        ir.Case(((ir.IsNull(X), Y), (ir.IsNull(Y), Z)), X),
+        ir.Case(((ir.IsNull(X), Y),)),
+        ir.InList(ir.Column("c"), (ir.lit("a"), ir.lit("b"))),
+        ir.Cast(X, "number", flush=True),
+        lk,
+        ir.Lookup(ir.Column("i"), (1.0,), None),
+        ir.ArrayForm(lk, ir.lit(3.0)),
+    ]
+
+
+@pytest.mark.parametrize("e", _one_of_each(), ids=lambda e: type(e).__name__)
+def test_children_and_rebuild_agree(e: ir.Expr) -> None:
+    """``rebuild(e, children(e))`` is ``e``; rebuilt from other children, only those change;
+    the data fields (op, name, values, flush) are kept."""
+    kids = ir.children(e)
+    assert ir.rebuild(e, kids) == e
+    assert ir.rewritten(e, list(kids)) is e
+    if kids:
+        other = tuple(ir.Column(f"k{i}") for i in range(len(kids)))
+        again = ir.rebuild(e, other)
+        assert type(again) is type(e) and ir.children(again) == other
+        for field in set(type(e).__dataclass_fields__) - {n for n, _ in ir.CHILD_FIELDS[type(e)]}:
+            assert getattr(again, field) == getattr(e, field), field
+
+
+def test_child_fields_are_read_from_the_annotations() -> None:
+    assert ir.CHILD_FIELDS[ir.Case] == (("whens", "pairs"), ("default", "optional"))
+    assert ir.CHILD_FIELDS[ir.Cast] == (("item", "one"),)
+    assert ir.CHILD_FIELDS[ir.Lookup] == (("index", "one"), ("fallback", "optional"))
+    assert ir.CHILD_FIELDS[ir.Column] == ()
+
+
+def test_substitute_and_resolve_lookups_keep_untouched_subtrees() -> None:
+    shared = ir.Sum((X, Y))
+    e = ir.Arith("*", shared, ir.Arith("+", shared, Z))
+    out = ir.substitute(e, {"z": ir.lit(2.0)})
+    assert out == ir.Arith("*", shared, ir.Arith("+", shared, ir.lit(2.0)))
+    assert out.left is shared  # type: ignore[union-attr]
+    assert ir.substitute(e, {"w": ir.lit(1.0)}) is e
+    lk = _one_of_each()[12]
+    assert isinstance(lk, ir.Lookup) and lk.fallback is not None
+    assert ir.resolve_lookups(lk, arrays=False) is lk.fallback
+    assert ir.resolve_lookups(lk, arrays=True) == ir.Lookup(lk.index, lk.values, None)
+    form = ir.ArrayForm(lk, ir.lit(3.0))
+    assert ir.resolve_lookups(ir.Sum((form, X)), arrays=False) == ir.Sum((ir.lit(3.0), X))
+    assert ir.resolve_lookups(shared, arrays=True) is shared

@@ -1,4 +1,4 @@
-"""The NULL-strictness analysis (:mod:`skl2sql.null_strict`) that lets a model read an input as
+"""The NULL-strictness analysis (:mod:`skl2sql.analysis.null_strict`) that lets a model read an input as
 NULL unless finite instead of guarding every output with an infinity flag.
 
 Its claim, "with this column NULL every output is NULL", must never be wrong (a wrong claim would
@@ -22,10 +22,11 @@ from sklearn.preprocessing import StandardScaler
 import skl2sql
 from engines import Engine
 from skl2sql import ir
-from skl2sql.ir_eval import evaluate_program
-from skl2sql.lowering import build_select, render
-from skl2sql.null_strict import null_strict_columns
+from skl2sql.analysis.null_strict import null_strict_columns
+from skl2sql.ir.evaluate import evaluate_program
+from skl2sql.lowering import render
 from skl2sql.program import Program
+from skl2sql.sql import build_select
 
 C, D = ir.Column("c"), ir.Column("d")
 D_VALUES = [None, -2.0, -1.0, 0.0, 0.5, 1.0, 3.0]
@@ -151,7 +152,7 @@ def test_a_model_without_imputer_needs_no_infinity_flag() -> None:
     compiled = skl2sql.compile(_fit(False), table="t", features=["a", "b", "c"])
     plain = compiled.sql
     imputed = skl2sql.compile(_fit(True), table="t", features=["a", "b", "c"]).sql
-    # three reads, each range-checked against the overflow bound (skl2sql.overflow_bound)
+    # three reads, each range-checked against the overflow bound (skl2sql.analysis.overflow_bound)
     bound = "8.98846567431158E307"
     assert compiled.input_bound == 2.0**1023 and plain.count(bound) == 6
     assert "_finite" not in plain

@@ -4,7 +4,7 @@ An input of 1e308 (finite; a StandardScaler dividing by 0.014 makes it infinite)
 batch on PostgreSQL and MariaDB ("value out of range: overflow"; a view over the table errored on
 every query, even one filtering to a good row) and gave DuckDB a label contradicting its own
 probability. Now every input read as a finite number is checked against the program's overflow
-bound (``CompiledModel.input_bound``, :mod:`skl2sql.overflow_bound`), so on every engine:
+bound (``CompiledModel.input_bound``, :mod:`skl2sql.analysis.overflow_bound`), so on every engine:
 
 - a row scikit-learn refuses (an infinity reaches a step's input validation), or whose result it
   computes through an overflow (a NumPy FloatingPointError under ``errstate(over='raise')``, or a

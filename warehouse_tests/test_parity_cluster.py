@@ -20,7 +20,7 @@ import datasets
 import skl2sql
 from engines import Engine
 from parity import case_cache, check_parity
-from skl2sql.ir_eval import evaluate_program
+from skl2sql.ir.evaluate import evaluate_program
 
 
 def _fit(est: Any, data: str) -> tuple[Any, pd.DataFrame]:
@@ -122,11 +122,13 @@ def test_float32_model_refused() -> None:
 def test_wide_argmax_first_of_ties_and_nulls(engine: Engine) -> None:
     """The tournament argmax of many values (used beyond eight centres): the first largest wins
     ties as ``numpy.argmax``, and any NULL makes the result NULL, in the IR and on the engine."""
-    from skl2sql.assemblers.prep_common import wide_argmax
+    from skl2sql.assemblers.context import Context
+    from skl2sql.assemblers.shared.prep_common import wide_argmax
     from skl2sql.dialects import resolve_dialect
     from skl2sql.ir import Column, lit
-    from skl2sql.lowering import build_select, render
-    from skl2sql.program import Context, Program
+    from skl2sql.lowering import render
+    from skl2sql.program import Program
+    from skl2sql.sql import build_select
 
     rng = np.random.default_rng(3)
     k, n = 19, 300

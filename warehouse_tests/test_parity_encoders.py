@@ -31,8 +31,9 @@ from parity import check_parity
 from skl2sql import ir
 from skl2sql.dialects import resolve_dialect
 from skl2sql.errors import UnsupportedEstimatorError
-from skl2sql.lowering import build_select, render
+from skl2sql.lowering import render
 from skl2sql.program import Program
+from skl2sql.sql import build_select
 
 pytestmark = pytest.mark.filterwarnings("ignore:Found unknown categories:UserWarning")
 

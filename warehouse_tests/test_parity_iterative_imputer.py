@@ -48,7 +48,7 @@ def _sentinel() -> tuple[Any, pd.DataFrame]:
     X.iloc[9, 1] = np.nan  # sklearn refuses NaN when missing_values is a sentinel: NULL row
     # The harness then asks sklearn row by row, and a one-row batch with every cell missing gets
     # only the initial imputation from sklearn (it looks at the whole batch; the module docstring
-    # of skl2sql.assemblers.imputers documents this): keep one value in the all-missing row.
+    # of skl2sql.assemblers.scikit_learn.imputers documents this): keep one value in the all-missing row.
     X.iloc[5, 0] = 0.01
     imputer = IterativeImputer(missing_values=-1.0, max_iter=3, random_state=0)
     with warnings.catch_warnings():

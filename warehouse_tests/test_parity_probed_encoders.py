@@ -133,7 +133,7 @@ def test_unregistered_encoders_are_refused_by_name() -> None:
 
 def test_probe_values_never_meet_real_categories() -> None:
     """The unseen-value probe is not a fitted category, text or numeric."""
-    from skl2sql.assemblers.probed_encoders import _unseen
+    from skl2sql.assemblers.libraries.probed_encoders import _unseen
 
     assert _unseen(["a", "b"]) not in ["a", "b"]
     assert _unseen([1.0, 5.0, -3.0]) not in [1.0, 5.0, -3.0]

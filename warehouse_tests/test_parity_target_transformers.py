@@ -22,10 +22,11 @@ from sklearn.preprocessing import PowerTransformer, QuantileTransformer, Standar
 import datasets
 from engines import Engine
 from parity import case_cache, check_parity
-from skl2sql.assemblers.normal_dist import normal_cdf
+from skl2sql.assemblers.context import Context
+from skl2sql.assemblers.shared.normal_dist import normal_cdf
 from skl2sql.ir import Column
-from skl2sql.ir_eval import evaluate_program
-from skl2sql.program import Context, Program
+from skl2sql.ir.evaluate import evaluate_program
+from skl2sql.program import Program
 
 
 def _diabetes(est: Any, shift: float = 0.0, skew: bool = False) -> tuple[Any, pd.DataFrame]:

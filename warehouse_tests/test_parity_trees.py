@@ -74,7 +74,7 @@ def _split_points(trees: Iterable[Any], hist: bool = False) -> list[tuple[int, f
 
 def edge_values(t: float) -> list[float]:
     """t itself, the float32 values around it, and the float64 boundary of float32(x) <= t."""
-    from skl2sql.assemblers.tree_common import float32_le_threshold
+    from skl2sql.assemblers.shared.tree_common import float32_le_threshold
 
     f = np.float32(t)
     lo = np.nextafter(f, np.float32(-np.inf))
@@ -263,12 +263,12 @@ CASES: dict[str, Case] = {
         GradientBoostingRegressor(n_estimators=1000, max_depth=1, learning_rate=0.05, random_state=0), "diabetes"
     ),
     # 2,000 boosting rounds x 3 classes: 81 stages, beyond MariaDB's 64 WITH elements, so the
-    # lowering merges running-sum stages there (stage_merge.py)
+    # lowering merges running-sum stages there (plan/with_limit.py)
     "gb_clf_2000_stumps_multiclass": lambda: _fit_small(
         GradientBoostingClassifier(n_estimators=2000, max_depth=1, learning_rate=0.02, random_state=0), "iris"
     ),
     # 100 bagged trees: a few stages per tree that do not read each other (over 64 WITH elements
-    # on MariaDB), regrouped by dependency depth there (stage_merge.level_stages)
+    # on MariaDB), regrouped by dependency depth there (plan.leveling.level_stages)
     "bagging_clf_100_trees": lambda: _fit_small(
         BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=100, max_features=0.5, random_state=0),
         "breast_cancer",
@@ -352,7 +352,7 @@ def test_deep_trees_are_written_flat_and_shallow_ones_nested() -> None:
     within the limit however it is written (SQLite parses it in the parity matrix)."""
     import re
 
-    from skl2sql.assemblers.tree_common import MAX_CASE_NESTING, case_nesting, tree_case
+    from skl2sql.assemblers.shared.tree_common import MAX_CASE_NESTING, case_nesting, tree_case
     from skl2sql.ir import Column, Compare, lit
 
     def deepest_case(sql: str) -> int:

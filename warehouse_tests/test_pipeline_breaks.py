@@ -1,5 +1,5 @@
 """Pipeline breaks on DuckDB: large tree ensembles are split into ``MATERIALIZED`` stages so each
-pipeline's CASE state fits in cache (see ``skl2sql.pipeline_breaks``).
+pipeline's CASE state fits in cache (see ``skl2sql.plan.pipeline_breaks``).
 
 What must hold: the split changes speed, never a bit of the output. Partial sums add the same terms
 in the same order, so the SQL with a tiny budget (many breaks, sums split inside one stage) gives
@@ -18,7 +18,7 @@ from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
 import skl2sql
 from skl2sql import dialects, ir
-from skl2sql.pipeline_breaks import break_pipelines, case_weight
+from skl2sql.plan.pipeline_breaks import break_pipelines, case_weight
 from skl2sql.program import Stage
 
 

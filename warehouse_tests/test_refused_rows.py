@@ -5,7 +5,7 @@ scikit-learn raises for a batch holding a NaN where a step does not take missing
 that row. A refusing step's outputs are NULL there, which is enough when the model's outputs are
 NULL whenever they are (most models: the check costs nothing). It is not enough where a later step
 reads NULL as a missing value (an imputer, HistGradientBoosting, a random forest) or beside a
-passthrough column: ``Context.guard_refusals`` guards the outputs then, and only then.
+passthrough column: ``assemblers.refusals.guard_refusals`` guards the outputs then, and only then.
 """
 
 from __future__ import annotations

@@ -9,18 +9,14 @@ compile *time* is measured by the benchmark, never asserted.
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from sklearn.ensemble import ExtraTreesRegressor
+from trees_layout import N_FEATURES, make_data, minimal_encoding_bytes
 
 import skl2sql
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from trees_layout import N_FEATURES, make_data, minimal_encoding_bytes  # noqa: E402
 
 NAMES = [f"f{i}" for i in range(N_FEATURES)]
 

@@ -19,14 +19,19 @@ from typing import Any
 import numpy as np
 
 from . import assemblers
+from .assemblers.context import Context
+from .assemblers.interface import Feature, Prediction, class_suffixes
+from .assemblers.refusals import guard_finite, guard_refusals
 from .dialects import DialectPolicy, resolve_dialect
 from .errors import ExpressionTooLargeError, SchemaError
-from .gc_pause import paused_gc
-from .ir import Column, Expr
-from .ir_eval import evaluate_program
-from .long_sums import split_long_sums
-from .lowering import build_expressions, build_select, inlined_size, render
-from .program import DOUBLE_MAX, Context, Feature, Prediction, Program, Stage, class_suffixes
+from .ir import DOUBLE_MAX, Column, Expr
+from .ir.evaluate import evaluate_program
+from .lowering import render
+from .plan import inlined_size
+from .plan.long_sums import split_long_sums
+from .program import Program, Stage
+from .sql import build_expressions, build_select
+from .util.gc_pause import paused_gc
 
 __all__ = ["compile", "CompiledModel", "program_for", "resolve_features", "MAX_EXPRESSION_NODES"]
 
@@ -48,7 +53,7 @@ class CompiledModel:
     detector's ``prediction``; ``prediction_<i>`` of such targets of a multi-output model): the
     prediction log stores them as text, so a retrained model whose labels change type is logged.
     ``input_bound``: rows where an input read as a finite number exceeds this magnitude get
-    NULL outputs: inside it no intermediate value can overflow (:mod:`skl2sql.overflow_bound`);
+    NULL outputs: inside it no intermediate value can overflow (:mod:`skl2sql.analysis.overflow_bound`);
     the largest double where nothing can.
     ``batch``: the SQL is laid out for scoring whole tables (on DuckDB, large ensembles get
     materialized pipeline breaks: 1.5-2x faster over a table, but a filter on the result can no
@@ -253,7 +258,7 @@ def _assemble(
         labels = tuple(_label_outputs(result))
     else:
         outputs, classes, kind, labels = _feature_outputs(result), {}, "transformer", ()
-    outputs = ctx.guard_finite(ctx.guard_refusals(outputs))
+    outputs = guard_finite(ctx, guard_refusals(ctx, outputs))
     clash = set(keep) & {n for n, _ in outputs}
     if clash:
         raise SchemaError(f"keep column(s) {sorted(clash)} clash with output column names")

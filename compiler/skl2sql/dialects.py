@@ -134,7 +134,7 @@ _PAD_SPACE = frozenset({"mysql", "tsql"})
 _ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
 
 #: CASE branches one pipeline may hold before a stage is materialized (``AS MATERIALIZED``), for
-#: engines that push each vector through every stage of a query: see :mod:`skl2sql.pipeline_breaks`.
+#: engines that push each vector through every stage of a query: see :mod:`skl2sql.plan.pipeline_breaks`.
 #: Measured on DuckDB 2.0 (2-core EPYC, 1,000,000 rows, forests and boosting on 20 features):
 #: 400-700 branches per pipeline ran fastest (RandomForest 100x8: 8.2 s unbroken, 5.7 s at 500,
 #: 6.5 s at 1,000, 7.0 s at 1,500, 7.1 s at 150, where copying the rows between pipelines starts
@@ -142,7 +142,7 @@ _ARRAY_LOOKUP = frozenset({"duckdb", "postgres"})
 _PIPELINE_BUDGET: dict[str, int] = {"duckdb": 500}
 
 #: Most WITH elements (CTEs) one query may have. MariaDB refuses a 65th ("Too many WITH elements
-#: in WITH clause", measured on 10.11); see :mod:`skl2sql.stage_merge`.
+#: in WITH clause", measured on 10.11); see :mod:`skl2sql.plan.with_limit`.
 _MAX_WITH_ELEMENTS: dict[str, int] = {"mysql": 64}
 
 #: How each engine that can *store* NaN in a float column is told it apart, so an input NaN is read
@@ -179,7 +179,7 @@ _NAN_TEST: dict[str, str] = {
 }
 
 #: Fewest text categories for which a category CASE is written as a list lookup (see
-#: :mod:`skl2sql.category_lists`): DuckDB evaluates ``list_position`` once per distinct value of a
+#: :mod:`skl2sql.lowering.category_lists`): DuckDB evaluates ``list_position`` once per distinct value of a
 #: dictionary-compressed vector. Below this a CASE is as fast on stored tables and faster on
 #: uncompressed in-memory ones (measured on DuckDB 2.0: 6 categories 9.2 ms as CASE, 8.1 ms as list
 #: per million stored rows; 12 categories 11.7 vs 8.2; in memory 15.8 vs 20.2 at 12, even at 50).

@@ -1,14 +1,32 @@
 """Assemblers: one module per estimator family, registered explicitly here.
 
 Importing this package imports every family module, which registers its estimator classes in
-:mod:`skl2sql.assemblers.registry`. Optional libraries (LightGBM, XGBoost) are registered only
-when installed.
+:mod:`skl2sql.assemblers.registry`. The package is grouped so a reader sees what is what:
+
+- ``registry``, ``interface`` (what an assembler takes and returns), ``context`` (the state it
+  builds with) and ``refusals`` (scikit-learn's refusals as NULL outputs): the assembler API.
+- ``scikit_learn/``: scikit-learn's estimator families, one module each.
+- ``libraries/``: adapters for other libraries' estimators (LightGBM, XGBoost, feature_engine,
+  category_encoders, imbalanced-learn), registered only when the library is installed.
+- ``shared/``: math several families use (kernels, tree layout, normal distribution, inverse
+  transforms, preprocessing helpers).
 """
 
 from __future__ import annotations
 
-# Family modules. Each registers its classes on import.
-from . import (  # noqa: F401
+# Adapters for other libraries' estimators, registered only when the library is installed.
+from .libraries import (  # noqa: F401
+    feature_engine_numeric,  # feature_engine's transformations, discretisers, creation, when installed
+    feature_engine_transformers,  # feature_engine's imputers, cappers and selectors, when installed
+    imbalanced,  # imbalanced-learn's Pipeline (samplers skipped) and balanced ensembles, when installed
+    lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
+    probed_encoders,  # category_encoders' and feature_engine's encoders, when installed
+    xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster
+)
+from .registry import assemble, predict, supported_classes, supported_estimators, transform
+
+# scikit-learn's estimator families, one module each. Each registers its classes on import.
+from .scikit_learn import (  # noqa: F401
     bagging,  # BaggingClassifier/Regressor, IsolationForest
     boosting,  # GradientBoosting*, HistGradientBoosting*, AdaBoost*
     calibration,  # CalibratedClassifierCV, IsotonicRegression
@@ -19,15 +37,10 @@ from . import (  # noqa: F401
     dummy,  # DummyClassifier, DummyRegressor
     encoders,  # OneHotEncoder, OrdinalEncoder, TargetEncoder
     expansions,  # PolynomialFeatures, SplineTransformer, KBinsDiscretizer
-    feature_engine_numeric,  # feature_engine's transformations, discretisers, creation, when installed
-    feature_engine_transformers,  # feature_engine's imputers, cappers and selectors, when installed
     gaussian_process,  # GaussianProcessRegressor (predictive mean)
-    imbalanced,  # imbalanced-learn's Pipeline (samplers skipped) and balanced ensembles, when installed
     imputers,  # SimpleImputer, MissingIndicator
     kernel_approximation,  # Nystroem, RBFSampler, SkewedChi2Sampler
     kernel_ridge,  # KernelRidge
-    kernels,  # kernel values shared by svm and kernel_ridge
-    lightgbm_models,  # LGBMClassifier/Regressor, lightgbm.Booster
     linear,  # linear regressors and classifiers
     meta,  # OneVsRest, TransformedTargetRegressor, Voting, Stacking
     mixture,  # GaussianMixture, BayesianGaussianMixture
@@ -36,8 +49,6 @@ from . import (  # noqa: F401
     neural_network,  # MLPClassifier, MLPRegressor
     one_vs_one,  # OneVsOneClassifier (and the pairwise helpers of the SVMs)
     pipeline,  # Pipeline, ColumnTransformer, FeatureUnion
-    probed_encoders,  # category_encoders' and feature_engine's encoders, when installed
-    registry,
     scalers,  # StandardScaler, MinMaxScaler, MaxAbsScaler, RobustScaler
     search,  # GridSearchCV, RandomizedSearchCV, Halving*SearchCV (best_estimator_), SelfTrainingClassifier
     selectors,  # VarianceThreshold, SelectKBest, SelectFromModel, ...
@@ -46,8 +57,6 @@ from . import (  # noqa: F401
     thresholds,  # FixedThresholdClassifier, TunedThresholdClassifierCV
     transforms,  # Normalizer, Binarizer, PowerTransformer, QuantileTransformer, FunctionTransformer
     trees,  # DecisionTree*, ExtraTree*, RandomForest*, ExtraTrees*
-    xgboost_models,  # XGBClassifier/Regressor, xgboost.Booster
 )
-from .registry import assemble, predict, supported_classes, supported_estimators, transform
 
 __all__ = ["registry", "assemble", "predict", "transform", "supported_estimators", "supported_classes"]

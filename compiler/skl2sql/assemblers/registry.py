@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..errors import Skl2SqlError, UnsupportedEstimatorError
-from ..program import Context, Feature, Prediction
+from .context import Context
+from .interface import Feature, Prediction
 
 __all__ = [
     "Assembler",

@@ -34,11 +34,15 @@ import numpy as np
 from sqlglot import exp
 
 from ..api import resolve_features
+from ..assemblers.context import Context
+from ..assemblers.interface import class_suffixes, label_literal
+from ..assemblers.refusals import guard_finite
 from ..dialects import resolve_dialect
 from ..errors import SchemaError, UnsupportedEstimatorError
 from ..ir import Case, Column, Compare, Expr, argmax, lit, mul, sigmoid, softmax, total
-from ..lowering import build_select, parse_table, render
-from ..program import Context, Program, class_suffixes, label_literal
+from ..lowering import parse_table, render
+from ..program import Program
+from ..sql import build_select
 from .tree_data import TREE_DATA_ESTIMATORS, TreeNodes, is_tree_model, tree_nodes
 
 __all__ = [
@@ -212,7 +216,7 @@ def _program(spec: LinearWeights) -> Program:
             label = argmax(z, labels)
             probs = softmax(z, ctx.materialize)
         outputs = [("prediction", label), *zip(spec.outputs[1:], probs, strict=True)]
-    outputs = ctx.guard_finite(outputs)  # as the macro: sklearn refuses a row holding an infinity
+    outputs = guard_finite(ctx, outputs)  # as the macro: sklearn refuses a row holding an infinity
     weight_inputs = [_weight_column(k, j) for k in range(spec.n_scores) for j in [*range(len(spec.features)), None]]
     return Program((*spec.features, *weight_inputs), tuple(ctx.stages), tuple(outputs))
 

@@ -42,9 +42,10 @@ from ..api import CompiledModel
 from ..api import compile as compile_model
 from ..dialects import dialect_for_dbt_target, resolve_dialect
 from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
-from ..gc_pause import paused_gc
 from ..ir import Cast, Column, walk
-from ..lowering import build_select, render
+from ..lowering import render
+from ..sql import build_select
+from ..util.gc_pause import paused_gc
 from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
 from .registry import REGISTRY_SEED, RegistryEntry, dumps, read_registry, upsert, write_registry
 from .templating import render_template

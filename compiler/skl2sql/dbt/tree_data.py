@@ -6,7 +6,7 @@ A tree model stored this way is the seed ``skl2sql_trees_<name>`` with the colum
 - split nodes: ``feature`` (the input column's name), ``threshold``, ``missing_left`` (1 if a NULL
   goes left), ``left_child``, ``right_child``; ``output`` and ``value`` are NULL. A row goes left
   when ``x <= threshold``. The threshold is already the float64 boundary of scikit-learn's
-  ``float32(x) <= t`` (:func:`~skl2sql.assemblers.tree_common.float32_le_threshold`), so the SQL
+  ``float32(x) <= t`` (:func:`~skl2sql.assemblers.shared.tree_common.float32_le_threshold`), so the SQL
   compares doubles and routes every row exactly as scikit-learn does.
 - leaves: ``output`` (which score the value adds to) and ``value``; a random-forest classifier
   leaf has one row per class, a boosting leaf one row. Boosting leaves are stored pre-multiplied
@@ -35,12 +35,12 @@ from typing import Any
 import numpy as np
 
 from ..api import resolve_features
-from ..assemblers.boosting import gb_init_values
-from ..assemblers.tree_common import float32_le_threshold, float32_lt_threshold
-from ..assemblers.trees import classifier_leaf_proba
+from ..assemblers.interface import class_suffixes
+from ..assemblers.scikit_learn.boosting import gb_init_values
+from ..assemblers.scikit_learn.trees import classifier_leaf_proba
+from ..assemblers.shared.tree_common import float32_le_threshold, float32_lt_threshold
 from ..errors import UnsupportedEstimatorError
 from ..ir import DOUBLE_MAX
-from ..program import class_suffixes
 
 __all__ = ["TreeNodes", "tree_nodes", "TREE_COLUMNS", "TREE_DATA_ESTIMATORS", "TREE_TASKS", "is_tree_model"]
 
@@ -272,7 +272,7 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     uses: up to the best iteration after early stopping). Splits are XGBoost's
     ``float32(x) < split`` as a float64 boundary (``x <= d``); missing values go where
     ``default_left`` says; start values are the base margins as XGBoost computes them."""
-    from ..assemblers import xgboost_models as xm
+    from ..assemblers.libraries import xgboost_models as xm
 
     model = xm.model_of(est.get_booster(), xm.best_iterations(est))
     if model.categorical:
@@ -320,7 +320,7 @@ def _lightgbm_threshold(t: float, decision_type: int) -> tuple[float, int] | Non
     LightGBM reads |x| <= kZeroThreshold as 0.0, so a threshold inside that band becomes its
     edge on the side 0 goes to; NULL is NaN: under missing type NaN it goes the default way,
     under None it is 0.0."""
-    from ..assemblers.lightgbm_models import K_ZERO_THRESHOLD as kz
+    from ..assemblers.libraries.lightgbm_models import K_ZERO_THRESHOLD as kz
 
     missing_type = (decision_type >> 2) & 3
     if missing_type == 1:
@@ -336,7 +336,7 @@ def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, li
     """(task, start values, rows) of an LGBMClassifier/LGBMRegressor: numerical splits in
     double (see :func:`_lightgbm_threshold`), leaves summed in double from 0 in tree order, as
     LightGBM does."""
-    from ..assemblers import lightgbm_models as lm
+    from ..assemblers.libraries import lightgbm_models as lm
 
     if callable(getattr(est, "objective", None)):
         raise _unsupported(est, "a custom (callable) objective")

@@ -1,0 +1,1 @@
+"""Math several assembler families share; registers nothing."""

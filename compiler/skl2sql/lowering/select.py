@@ -1,0 +1,98 @@
+"""Write a planned :class:`~skl2sql.plan.layout.Layout` as SQL: a SELECT with CTEs, or bare expressions.
+
+Nothing is decided here: the passes of :mod:`skl2sql.plan` chose the stages, what they carry and
+which are materialized; this module writes ``WITH stage_0 AS (...), ... SELECT keep...,
+outputs FROM last_stage`` (each stage fenced as the dialect needs), and renders sqlglot trees
+as text.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
+
+from ..dialects import DialectPolicy
+from ..errors import SchemaError, UnsupportedDialectError
+from ..plan.layout import Layout
+from .expressions import Lowerer, column, ident
+
+__all__ = ["write_select", "write_expressions", "render", "parse_table"]
+
+
+def parse_table(table: str, policy: DialectPolicy) -> exp.Table:
+    """A (possibly qualified) table name as a sqlglot Table with every part quoted.
+
+    Dots separate catalog/schema/table; a part already quoted in the dialect's quotes is kept whole."""
+    if not isinstance(table, str) or not table.strip():
+        raise SchemaError(f"table must be a non-empty name, got {table!r}")
+    try:
+        parsed = exp.to_table(table, dialect=policy.name)
+    except SqlglotError as err:
+        raise SchemaError(f"cannot read table name {table!r}: {err}") from None
+    text = table.strip()
+    if not parsed.name or (parsed.catalog and not parsed.db) or text.startswith(".") or text.endswith("."):
+        raise SchemaError(f"table name {table!r} has an empty part")
+    for part in parsed.find_all(exp.Identifier):
+        part.set("quoted", True)
+    return parsed
+
+
+def _stage_name(i: int) -> str:
+    return f"skl2sql_stage_{i}"
+
+
+#: MariaDB's documented "no limit" value for LIMIT.
+_MYSQL_NO_LIMIT = "18446744073709551615"
+
+
+def _fence(select: exp.Select, policy: DialectPolicy) -> exp.Select:
+    """Stop the engine from flattening this stage into its readers (which would copy, and
+    re-evaluate, its expressions once per reference): see ``dialects._CTE_FENCE``."""
+    if policy.cte_fence == "offset":
+        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+    elif policy.cte_fence == "limit_offset":
+        select.set("limit", exp.Limit(expression=exp.Neg(this=exp.Literal.number(1))))
+        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+    elif policy.cte_fence == "limit":
+        select.set("limit", exp.Limit(expression=exp.Literal.number(_MYSQL_NO_LIMIT)))
+    return select
+
+
+def write_select(layout: Layout, table: str, policy: DialectPolicy) -> exp.Expression:
+    """The planned layout as one SELECT over ``table``: keep columns, then outputs."""
+    source: exp.Expression = parse_table(table, policy)
+    lw = Lowerer(policy, layout.nan_tested)
+    keep_cols = list(dict.fromkeys(layout.keep))
+    ctes: list[exp.CTE] = []
+    for i, (stage, carry) in enumerate(zip(layout.stages, layout.carry, strict=True)):
+        projections: list[exp.Expression] = [column(c) for c in carry]
+        for name, e in stage.columns:
+            projections.append(exp.Alias(this=lw.lower(e), alias=ident(name)))
+        select = _fence(exp.Select(expressions=projections).from_(source, copy=False), policy)
+        alias = exp.TableAlias(this=ident(_stage_name(i)))
+        ctes.append(exp.CTE(this=select, alias=alias, materialized=True if i in layout.materialized else None))
+        source = exp.Table(this=ident(_stage_name(i)))
+    projections = [column(c) for c in keep_cols]
+    for name, e in layout.outputs:
+        projections.append(exp.Alias(this=lw.value(e), alias=ident(name)))
+    final = exp.Select(expressions=projections).from_(source, copy=False)
+    if ctes:
+        final.set("with_", exp.With(expressions=ctes))
+    return final
+
+
+def write_expressions(layout: Layout, policy: DialectPolicy) -> dict[str, exp.Expression]:
+    """Each output of a layout without stages as a bare expression over the input columns."""
+    assert not layout.stages, "bare expressions are written from a fully inlined layout"
+    lw = Lowerer(policy, layout.nan_tested)
+    return {name: lw.value(e) for name, e in layout.outputs}
+
+
+def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) -> str:
+    """SQL text; anything the dialect cannot express raises :class:`UnsupportedDialectError`."""
+    try:
+        # copy=False: every caller renders a freshly built tree; copying it first doubled the
+        # render time of large ensembles.
+        return node.sql(dialect=policy.name, unsupported_level=ErrorLevel.RAISE, pretty=pretty, copy=False)
+    except UnsupportedError as err:
+        raise UnsupportedDialectError(f"dialect {policy.name!r} cannot express this model: {err}") from None
