@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from typing import Any
 
 import duckdb
@@ -22,6 +23,7 @@ from sklearn.ensemble import ExtraTreesRegressor, GradientBoostingClassifier, Ra
 import skl2sql
 from skl2sql import dialects
 from skl2sql.assemblers.scikit_learn import trees as trees_mod
+from skl2sql.dialects.duckdb import DUCKDB
 
 N_FEATURES = 20
 
@@ -49,7 +51,7 @@ def minimal_encoding_bytes(est: Any) -> int:
 
 def time_layout(con: Any, est: Any, names: list[str], batch: int, budget: int = 500) -> dict[str, float]:
     trees_mod.TREES_PER_STAGE = batch
-    dialects._PIPELINE_BUDGET["duckdb"] = budget or 10**12
+    dialects.POLICIES["duckdb"] = replace(DUCKDB, pipeline_budget=budget or 10**12)
     t0 = time.perf_counter()
     compiled = skl2sql.compile(est, table="data", dialect="duckdb", features=names)
     sql = compiled.sql
@@ -90,7 +92,7 @@ def main() -> None:
                 print(f"{name} trees/stage={b:3d} budget={budget:5d}: " + ", ".join(f"{k}={v:.2f}" for k, v in r.items()),
                       flush=True)
     trees_mod.TREES_PER_STAGE = 25
-    dialects._PIPELINE_BUDGET["duckdb"] = 500
+    dialects.POLICIES["duckdb"] = DUCKDB
     big = ExtraTreesRegressor(n_estimators=500, max_depth=6, random_state=0, n_jobs=2).fit(Xt[:5000], Xt[:5000, 0])
     t0 = time.perf_counter()
     sql = skl2sql.compile(big, table="data", dialect="duckdb", features=names).sql

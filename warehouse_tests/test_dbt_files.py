@@ -356,24 +356,36 @@ def test_tree_model_as_data_files(tmp_path: Path) -> None:
     assert len({ln.split(",")[0] for ln in seed.read_text().splitlines()[1:]}) == 2
 
 
-def test_input_number_macro_agrees_with_the_compiler() -> None:
-    """The package macro ``skl2sql.input_number`` and the compiler's ``_NAN_TEST`` hold the same
-    knowledge (which engines store NaN, and how to test it); every dbt target gets the same rule."""
+def test_package_dialect_rules_are_the_compilers() -> None:
+    """The package macros read each target's NaN test, underflow flush and largest double from
+    ``macros/utils/dialect_rules.sql``, which is generated from the dialect policies: the committed
+    file must be what they render now (regenerate: ``python -m skl2sql.dbt.dialect_macros >
+    macros/utils/dialect_rules.sql``), and every dbt target's rule the one the compiler writes."""
     import re
 
-    from skl2sql.dialects import _DBT_TARGETS, resolve_dialect
+    from skl2sql.dbt.dialect_macros import dialect_macros
+    from skl2sql.dialects import dbt_targets, resolve_dialect
+    from skl2sql.dialects.writers import nullif_nan
 
-    text = (Path(__file__).resolve().parents[1] / "macros" / "utils" / "input_number.sql").read_text()
-    lists = re.findall(r"target\.type in \(([^)]*)\)", text)
-    assert len(lists) == 3, lists
-    nullif, isnan, flush = ({t.strip().strip('"') for t in group.split(",")} for group in lists)
-    for target, dialect in _DBT_TARGETS.items():
+    macros = Path(__file__).resolve().parents[1] / "macros" / "utils"
+    text = (macros / "dialect_rules.sql").read_text()
+    assert text == dialect_macros()
+    nan = dict(re.findall(r"macro (\w+)__nan_as_null\(x\) -%}\n    (.*)\n", text))
+    flush = dict(re.findall(r"macro (\w+)__flush_below\(\) -%}\n    {{ return\((.*)\) }}", text))
+    assert nan and flush
+    for target, dialect in dbt_targets().items():
         policy = resolve_dialect(dialect)
-        got = "nullif" if target in nullif else "isnan" if target in isnan else None
-        assert got == policy.nan_test, (target, got, policy.nan_test)
+        assert (target in nan) == (policy.nan_as_null is not None), target
+        if target in nan:
+            assert ("NULLIF" in nan[target]) == (policy.nan_as_null is nullif_nan), target
+            assert ("NULLIF" in nan[target]) != bool(re.search("is_?nan", nan[target], re.I)), target
         assert (target in flush) == (policy.flush_tiny is not None), target
         if policy.flush_tiny is not None:
-            assert f"< {policy.flush_tiny!r} then 0" in text
+            assert float(flush[target]) == policy.flush_tiny
+    # the hand-written macros restate none of it
+    for name in ("input_number.sql",):
+        hand = (macros / name).read_text()
+        assert "target.type" not in hand and "e308" not in hand and "e-154" not in hand
 
 
 def test_xgboost_categorical_splits_are_refused_as_data() -> None:

@@ -8,6 +8,7 @@ exactly the numbers of the SQL without breaks, and both equal scikit-learn / XGB
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import duckdb
@@ -51,10 +52,10 @@ MODELS: dict[str, Any] = {
 def test_tiny_budget_changes_no_bit(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     X, y = _data()
     est = MODELS[name]().fit(X, y)
-    monkeypatch.setitem(dialects._PIPELINE_BUDGET, "duckdb", 10**9)
+    monkeypatch.setitem(dialects.POLICIES, "duckdb", replace(dialects.POLICIES["duckdb"], pipeline_budget=10**9))
     whole = skl2sql.compile(est, table="t", dialect="duckdb", keep=["id"])
     assert "MATERIALIZED" not in whole.sql
-    monkeypatch.setitem(dialects._PIPELINE_BUDGET, "duckdb", 12)
+    monkeypatch.setitem(dialects.POLICIES, "duckdb", replace(dialects.POLICIES["duckdb"], pipeline_budget=12))
     split = skl2sql.compile(est, table="t", dialect="duckdb", keep=["id"])
     assert split.sql.count("MATERIALIZED") > 20
     if name == "gb_multiclass":

@@ -18,9 +18,12 @@ from .program import Program
 __all__ = ["build_select", "build_expressions", "select_sql"]
 
 
-def build_select(program: Program, table: str, keep: Sequence[str], policy: DialectPolicy) -> exp.Expression:
-    """The whole model as one SELECT over ``table`` (a sqlglot tree): keep columns, then outputs."""
-    return write_select(plan_select(program, keep, policy), table, policy)
+def build_select(
+    program: Program, table: str, keep: Sequence[str], policy: DialectPolicy, beside: exp.Expression | None = None
+) -> exp.Expression:
+    """The whole model as one SELECT over ``table`` (a sqlglot tree): keep columns, then outputs.
+    ``beside``: a one-row relation cross-joined to the table (see :func:`write_select`)."""
+    return write_select(plan_select(program, keep, policy), table, policy, beside)
 
 
 def build_expressions(program: Program, policy: DialectPolicy) -> dict[str, exp.Expression]:

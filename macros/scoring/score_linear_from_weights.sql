@@ -34,7 +34,7 @@ with skl2sql_w as (
         {%- endfor %}
         max(case when {{ adapter.quote("output") }} = {{ k }} and {{ adapter.quote("feature") }} is null then {{ adapter.quote("weight") }} end) as skl2sql_b_{{ k }},
     {%- endfor %}
-        cast(1.7976931348623157e308 as {{ dbl }}) / (2 * greatest(sum(abs({{ adapter.quote("weight") }})), cast(1 as {{ dbl }}))) as skl2sql_bound
+        cast({{ skl2sql.double_max() }} as {{ dbl }}) / (2 * greatest(sum(abs({{ adapter.quote("weight") }})), cast(1 as {{ dbl }}))) as skl2sql_bound
     from {{ weights }}
     where {{ adapter.quote("model_version") }} = {{ skl2sql.sql_literal(model_version) }}
 ),

@@ -1,20 +1,15 @@
 {#- An input column read as a double the way scikit-learn reads a feature: a NaN stored in the
     warehouse is a missing value (NULL), not a number that sorts above every other and poisons every
-    sum. Same rule as the compiled SQL (skl2sql.dialects._NAN_TEST): NULLIF where NaN = NaN holds,
-    IS_NAN where comparison is IEEE; targets whose float types hold no NaN (SQL Server,
-    MySQL/MariaDB, SQLite) just cast. Dispatched, so a project can override it per adapter. -#}
+    sum. The rule per target is the compiled SQL's (skl2sql.nan_as_null, generated from the dialect
+    policies): NULLIF where NaN = NaN holds, IS_NAN where comparison is IEEE; targets whose float
+    types hold no NaN (SQL Server, MySQL/MariaDB, SQLite) just cast. Dispatched, so a project can
+    override it per adapter. -#}
 {% macro input_number(column) -%}
     {{ return(adapter.dispatch('input_number', 'skl2sql')(column)) }}
 {%- endmacro %}
 
 {% macro default__input_number(column) -%}
-    {%- set x = "cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")" -%}
-    {%- if target.type in ("duckdb", "postgres", "redshift", "snowflake", "spark", "databricks") -%}
-    {%- set x = "nullif(" ~ x ~ ", cast('NaN' as " ~ skl2sql.type_double() ~ "))" -%}
-    {%- elif target.type in ("bigquery", "trino", "presto", "athena", "clickhouse") -%}
-    {%- set x = "case when is_nan(" ~ x ~ ") then null else " ~ x ~ " end" -%}
-    {%- endif -%}
-    {{ x }}
+    {{ skl2sql.nan_as_null("cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")") }}
 {%- endmacro %}
 
 {#- An input column read as a double that is NULL unless finite (and, given `bound`, an SQL
@@ -28,11 +23,12 @@
 
 {% macro default__input_finite(column, bound=none) -%}
     {%- set x = "cast(" ~ column ~ " as " ~ skl2sql.type_double() ~ ")" -%}
-    {%- set limit = bound if bound is not none else "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
-    {#- PostgreSQL raises on a product that underflows to zero: magnitudes below 2**-511 read as 0,
-        as the compiled SQL does (skl2sql.dialects._FLUSH_TINY) -#}
-    {%- if target.type in ("postgres", "redshift") -%}
-    case when abs({{ x }}) < 1.4916681462400413e-154 then 0 when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
+    {%- set limit = bound if bound is not none else "cast(" ~ skl2sql.double_max() ~ " as " ~ skl2sql.type_double() ~ ")" -%}
+    {#- where the engine raises on a product that underflows to zero (PostgreSQL), magnitudes below
+        skl2sql.flush_below() read as 0, as the compiled SQL does (DialectPolicy.flush_tiny) -#}
+    {%- set tiny = skl2sql.flush_below() -%}
+    {%- if tiny is not none -%}
+    case when abs({{ x }}) < {{ tiny }} then 0 when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
     {%- else -%}
     case when {{ x }} >= -{{ limit }} and {{ x }} <= {{ limit }} then {{ x }} end
     {%- endif -%}
@@ -50,6 +46,6 @@
 
 {% macro default__input_clipped(column) -%}
     {%- set x = skl2sql.input_number(column) -%}
-    {%- set max_double = "cast(1.7976931348623157e308 as " ~ skl2sql.type_double() ~ ")" -%}
+    {%- set max_double = "cast(" ~ skl2sql.double_max() ~ " as " ~ skl2sql.type_double() ~ ")" -%}
     case when {{ x }} > {{ max_double }} then {{ max_double }} when {{ x }} < -{{ max_double }} then -{{ max_double }} else {{ x }} end
 {%- endmacro %}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..errors import Skl2SqlError, UnsupportedEstimatorError
+from ..ir import Expr
 from .context import Context
 from .interface import Feature, Prediction
 
@@ -20,6 +21,9 @@ __all__ = [
     "Assembler",
     "register",
     "register_transform",
+    "register_inverse",
+    "inverse_transform",
+    "Inverse",
     "assemble",
     "transform",
     "predict",
@@ -34,6 +38,13 @@ _REGISTRY: dict[type, Assembler] = {}
 #: Predictors that are also transformers (KMeans: distances to the centres; LDA: the projection):
 #: their ``transform`` assembler, used where the estimator is a step inside a pipeline.
 _TRANSFORMS: dict[type, Callable[[Any, list[Feature], Context], list[Feature]]] = {}
+
+
+#: ``inverse_transform`` of one column, prepared for a fitted transformer: ``prepare(tr, ctx)``
+#: checks what it can at once (raising for what cannot be inverted) and returns the function
+#: writing the inverse of a column (TransformedTargetRegressor reads its transformer through it).
+Inverse = Callable[[Any, Context], Callable[[Expr], Expr]]
+_INVERSES: dict[type, Inverse] = {}
 
 
 def optional_module(name: str) -> Any:
@@ -66,6 +77,28 @@ def register_transform(*classes: type) -> Callable[[F], F]:
         return fn
 
     return deco
+
+
+def register_inverse(*classes: type) -> Callable[[F], F]:
+    """Register ``fn`` as the one-column ``inverse_transform`` of each of ``classes`` (see
+    :data:`Inverse`), in the module that assembles the forward transform."""
+
+    def deco(fn: F) -> F:
+        for cls in classes:
+            _INVERSES[cls] = fn
+        return fn
+
+    return deco
+
+
+def inverse_transform(tr: Any, ctx: Context) -> Callable[[Expr], Expr]:
+    """The inverse of a fitted one-column transformer as a function of the column; raises
+    :class:`UnsupportedEstimatorError` naming the transformers that can be inverted."""
+    fn = _INVERSES.get(type(tr))
+    if fn is None:
+        names = ", ".join(sorted(cls.__name__ for cls in _INVERSES))
+        raise UnsupportedEstimatorError(f"transformer {type(tr).__name__} cannot be inverted in SQL; use {names}")
+    return fn(tr, ctx)
 
 
 def supported_estimators() -> list[str]:

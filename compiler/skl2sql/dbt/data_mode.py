@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlglot import exp
 
 from ..api import resolve_features
 from ..assemblers.context import Context
@@ -40,7 +39,8 @@ from ..assemblers.refusals import guard_finite
 from ..dialects import resolve_dialect
 from ..errors import SchemaError, UnsupportedEstimatorError
 from ..ir import Case, Column, Compare, Expr, argmax, lit, mul, sigmoid, softmax, total
-from ..lowering import parse_table, render
+from ..lowering import render
+from ..lowering.weights import weights_pivot
 from ..program import Program
 from ..sql import build_select
 from .tree_data import TREE_DATA_ESTIMATORS, TreeNodes, is_tree_model, tree_nodes
@@ -172,27 +172,6 @@ def _weight_column(k: int, j: int | None) -> str:
     return f"skl2sql_b_{k}" if j is None else f"skl2sql_w_{k}_{j}"
 
 
-def _weights_row(spec: LinearWeights, weights_table: str, model_version: str, dialect: str) -> exp.Select:
-    """``SELECT MAX(CASE WHEN output = k AND feature = 'f' THEN weight END) AS w_k_j, ...``."""
-    policy = resolve_dialect(dialect)
-    col = {c: exp.Column(this=exp.Identifier(this=c, quoted=True)) for c in WEIGHT_COLUMNS}
-    projections: list[exp.Expression] = []
-    for k in range(spec.n_scores):
-        for j in [*range(len(spec.features)), None]:
-            feature_cond: exp.Expression = (
-                exp.Is(this=col["feature"].copy(), expression=exp.Null())
-                if j is None
-                else exp.EQ(this=col["feature"].copy(), expression=exp.Literal.string(spec.features[j]))
-            )
-            cond = exp.And(this=exp.EQ(this=col["output"].copy(), expression=exp.Literal.number(k)), expression=feature_cond)
-            case = exp.Case(ifs=[exp.If(this=cond, true=col["weight"].copy())])
-            projections.append(
-                exp.Alias(this=exp.Max(this=case), alias=exp.Identifier(this=_weight_column(k, j), quoted=True))
-            )
-    where = exp.EQ(this=col["model_version"].copy(), expression=exp.Literal.string(model_version))
-    return exp.Select(expressions=projections).from_(parse_table(weights_table, policy)).where(where)
-
-
 def _program(spec: LinearWeights) -> Program:
     """The scoring as IR over the input features and the pivoted weight columns."""
     ctx = Context(reserved=set(spec.features), inputs=set(spec.features))
@@ -238,20 +217,8 @@ def data_mode_sql(
     contract: ``keep`` columns, ``prediction``, then ``probability_<class>`` for classifiers."""
     spec = model if isinstance(model, LinearWeights) else linear_weights(model, features)
     policy = resolve_dialect(dialect)
-    placeholder = "skl2sql_data_mode_input"
-    select = build_select(_program(spec), placeholder, tuple(keep), policy)
-    weights = exp.Subquery(
-        this=_weights_row(spec, weights_table, model_version, dialect),
-        alias=exp.TableAlias(this=exp.Identifier(this="skl2sql_w", quoted=True)),
-    )
-    replaced = 0
-    for sel in list(select.find_all(exp.Select)):
-        src = sel.args.get("from_") or sel.args.get("from")
-        if src is None or not isinstance(src.this, exp.Table) or src.this.name != placeholder:
-            continue
-        src.set("this", parse_table(table, policy))
-        sel.set("joins", [exp.Join(this=weights, kind="CROSS")])
-        replaced += 1
-    if replaced != 1:  # pragma: no cover - build_select reads its source exactly once
-        raise AssertionError(f"expected one read of the input, found {replaced}")
+    pivot = [(_weight_column(k, j), k, None if j is None else spec.features[j])
+             for k in range(spec.n_scores) for j in [*range(len(spec.features)), None]]
+    weights = weights_pivot(pivot, weights_table, model_version, policy, "skl2sql_w")
+    select = build_select(_program(spec), table, tuple(keep), policy, beside=weights)
     return render(select, policy, pretty)

@@ -40,8 +40,8 @@ from sqlglot import exp
 
 from ..api import CompiledModel
 from ..api import compile as compile_model
-from ..dialects import dialect_for_dbt_target, resolve_dialect
-from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
+from ..dialects import dbt_target_type, dialect_for_dbt_target, resolve_dialect
+from ..errors import SchemaError, Skl2SqlError
 from ..ir import Cast, Column, walk
 from ..lowering import render
 from ..sql import build_select
@@ -95,26 +95,6 @@ def trees_seed_name(name: str) -> str:
 
 def _seed_name(name: str, spec: LinearWeights | TreeNodes) -> str:
     return trees_seed_name(name) if isinstance(spec, TreeNodes) else weights_seed_name(name)
-
-
-def dbt_target_type(dialect: str) -> str:
-    """The dbt ``target.type`` for a user-supplied name: a dbt adapter type (``sqlserver``) or a
-    sqlglot dialect/alias (``tsql``, ``postgresql``)."""
-    key = dialect.strip().lower()
-    try:
-        dialect_for_dbt_target(key)
-        return key
-    except UnsupportedDialectError:
-        pass
-    name = resolve_dialect(key).name
-    for target in ("duckdb", "postgres", "redshift", "snowflake", "bigquery", "databricks", "spark", "trino",
-                   "sqlserver", "fabric", "clickhouse", "mysql", "sqlite", "oracle", "athena"):
-        try:
-            if dialect_for_dbt_target(target) == name:
-                return target
-        except UnsupportedDialectError:  # pragma: no cover
-            continue
-    raise UnsupportedDialectError(f"no dbt adapter is known for the SQL dialect {dialect!r}")
 
 
 def _profile_target_types(project: Path) -> list[str]:

@@ -154,7 +154,7 @@ class Cast:
     the warehouse (DuckDB, PostgreSQL, Snowflake, BigQuery... keep real NaN in float columns, e.g.
     from Parquet or Arrow) is a missing value, i.e. NULL, not a number that sorts above every other
     (PostgreSQL/DuckDB) and poisons every sum. The lowering writes the dialect's NaN test around
-    the cast (:attr:`skl2sql.dialects.DialectPolicy.nan_test`); in the IR it is the same as ``double``
+    the cast (:attr:`skl2sql.dialects.DialectPolicy.nan_as_null`); in the IR it is the same as ``double``
     (the evaluator's NULL is NaN already)."""
 
     item: Expr

@@ -293,13 +293,8 @@ class Lowerer:
 
     def nan_as_null(self, x: exp.Expression) -> exp.Expression:
         """``x`` (an input read as a double) with a stored NaN turned into NULL, as the dialect
-        tests for NaN (see ``_NAN_TEST`` in dialects.py); unchanged where the engine keeps none."""
-        if self.policy.nan_test is None:
-            return x
-        nan = exp.Cast(this=exp.Literal.string("NaN"), to=exp.DataType.build("DOUBLE"))
-        if self.policy.nan_test == "nullif":
-            return exp.Nullif(this=x, expression=nan)
-        return exp.Case(ifs=[exp.If(this=exp.IsNan(this=x.copy()), true=exp.Null())], default=x)
+        tests for NaN (``DialectPolicy.nan_as_null``); unchanged where the engine keeps none."""
+        return x if self.policy.nan_as_null is None else self.policy.nan_as_null(x)
 
     def cast_type(self, to: str) -> exp.DataType:
         if to in ("double", "number"):

@@ -41,25 +41,24 @@ def _stage_name(i: int) -> str:
     return f"skl2sql_stage_{i}"
 
 
-#: MariaDB's documented "no limit" value for LIMIT.
-_MYSQL_NO_LIMIT = "18446744073709551615"
-
-
 def _fence(select: exp.Select, policy: DialectPolicy) -> exp.Select:
     """Stop the engine from flattening this stage into its readers (which would copy, and
-    re-evaluate, its expressions once per reference): see ``dialects._CTE_FENCE``."""
-    if policy.cte_fence == "offset":
-        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
-    elif policy.cte_fence == "limit_offset":
-        select.set("limit", exp.Limit(expression=exp.Neg(this=exp.Literal.number(1))))
-        select.set("offset", exp.Offset(expression=exp.Literal.number(0)))
-    elif policy.cte_fence == "limit":
-        select.set("limit", exp.Limit(expression=exp.Literal.number(_MYSQL_NO_LIMIT)))
+    re-evaluate, its expressions once per reference): ``DialectPolicy.fence``."""
+    return policy.fence(select) if policy.fence is not None else select
+
+
+def _from(select: exp.Select, source: exp.Expression, beside: exp.Expression | None) -> exp.Select:
+    select = select.from_(source, copy=False)
+    if beside is not None:
+        select.set("joins", [exp.Join(this=beside, kind="CROSS")])
     return select
 
 
-def write_select(layout: Layout, table: str, policy: DialectPolicy) -> exp.Expression:
-    """The planned layout as one SELECT over ``table``: keep columns, then outputs."""
+def write_select(
+    layout: Layout, table: str, policy: DialectPolicy, beside: exp.Expression | None = None
+) -> exp.Expression:
+    """The planned layout as one SELECT over ``table``: keep columns, then outputs. ``beside``: a
+    one-row relation cross-joined to the table where it is read (model-as-data weights)."""
     source: exp.Expression = parse_table(table, policy)
     lw = Lowerer(policy, layout.nan_tested)
     keep_cols = list(dict.fromkeys(layout.keep))
@@ -68,14 +67,14 @@ def write_select(layout: Layout, table: str, policy: DialectPolicy) -> exp.Expre
         projections: list[exp.Expression] = [column(c) for c in carry]
         for name, e in stage.columns:
             projections.append(exp.Alias(this=lw.lower(e), alias=ident(name)))
-        select = _fence(exp.Select(expressions=projections).from_(source, copy=False), policy)
+        select = _fence(_from(exp.Select(expressions=projections), source, beside if i == 0 else None), policy)
         alias = exp.TableAlias(this=ident(_stage_name(i)))
         ctes.append(exp.CTE(this=select, alias=alias, materialized=True if i in layout.materialized else None))
         source = exp.Table(this=ident(_stage_name(i)))
     projections = [column(c) for c in keep_cols]
     for name, e in layout.outputs:
         projections.append(exp.Alias(this=lw.value(e), alias=ident(name)))
-    final = exp.Select(expressions=projections).from_(source, copy=False)
+    final = _from(exp.Select(expressions=projections), source, beside if not ctes else None)
     if ctes:
         final.set("with_", exp.With(expressions=ctes))
     return final

@@ -31,7 +31,7 @@ def _references(e: ir.Expr, numeric: set[str]) -> set[str]:
 
 def _nan_tested(numeric: set[str], layout: Layout, policy: DialectPolicy) -> frozenset[str]:
     """None where the dialect stores no NaN."""
-    return frozenset(numeric & set(layout.inputs)) if policy.nan_test is not None else frozenset()
+    return frozenset(numeric & set(layout.inputs)) if policy.nan_as_null is not None else frozenset()
 
 
 def project(layout: Layout, policy: DialectPolicy) -> Layout:

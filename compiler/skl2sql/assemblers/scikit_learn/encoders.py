@@ -35,6 +35,7 @@ from ...ir import And, Case, Compare, Expr, InList, IsNull, Not, Or, case, lit
 from ..context import Context
 from ..interface import Feature
 from ..registry import register
+from ..shared.one_hot import indicator
 
 __all__ = [
     "CategorySpec",
@@ -253,7 +254,7 @@ def assemble_one_hot_encoder(est: OneHotEncoder, features: list[Feature], ctx: C
         for k in range(int(est._n_features_outs[i])):
             hit: Expr = Compare("=", code, lit(k))
             if guard is None:
-                exprs.append(Case(((hit, lit(1.0)),), lit(0.0)))
+                exprs.append(indicator(code, k))
             else:
                 hit = hit if single else And((hit, guard))
                 exprs.append(Case(((hit, lit(1.0)), (guard, lit(0.0))), None))

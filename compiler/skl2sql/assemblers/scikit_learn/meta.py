@@ -13,7 +13,7 @@ sklearn's own, read from ``sklearn/multiclass.py``, ``compose/_target.py`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,15 +22,6 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import StackingClassifier, StackingRegressor, VotingClassifier, VotingRegressor
 from sklearn.linear_model import RANSACRegressor
 from sklearn.multiclass import OneVsRestClassifier, OutputCodeClassifier, _ConstantPredictor
-from sklearn.preprocessing import (
-    FunctionTransformer,
-    MaxAbsScaler,
-    MinMaxScaler,
-    PowerTransformer,
-    QuantileTransformer,
-    RobustScaler,
-    StandardScaler,
-)
 
 from ...errors import UnsupportedEstimatorError
 from ...ir import (
@@ -38,7 +29,6 @@ from ...ir import (
     Cast,
     Compare,
     Expr,
-    Func,
     div,
     lit,
     mul,
@@ -47,13 +37,10 @@ from ...ir import (
 )
 from ..context import Context
 from ..interface import Feature, Prediction, label_literal
-from ..registry import predict, register
-from ..shared.inverse_transforms import power_inverse, quantile_inverse, single_target
+from ..registry import inverse_transform, predict, register
 from ..shared.prep_common import all_present, nearest_scores, wide_argmax
-from .linear import exp_or_null
 
 __all__ = [
-    "INVERSE_FUNCTIONS",
     "assemble_one_vs_rest",
     "assemble_output_code",
     "assemble_constant_predictor",
@@ -205,78 +192,13 @@ def assemble_output_code(est: Any, features: list[Feature], ctx: Context) -> Pre
 # ---------------------------------------------------------------------------------------------
 
 
-def _when(cond: Callable[[Expr], Expr], f: Callable[[Expr], Expr]) -> Callable[[Expr], Expr]:
-    """``f(x)`` where ``cond(x)`` holds, else NULL (NumPy's NaN/-inf outside the domain)."""
-    return lambda x: _guard(cond(x), f(x))
-
-
-def _gt(v: float) -> Callable[[Expr], Expr]:
-    return lambda x: Compare(">", x, lit(v))
-
-
-def _ge(v: float) -> Callable[[Expr], Expr]:
-    return lambda x: Compare(">=", x, lit(v))
-
-
-#: NumPy ufuncs accepted as ``inverse_func`` and their SQL forms. Outside a function's domain
-#: NumPy gives NaN or ±inf; SQL engines raise there, so those rows give NULL. ``exp``/``expm1``
-#: give NULL where NumPy overflows to inf. ``expm1(x)`` is written ``exp(x) - 1`` and
-#: ``log1p(x)`` ``ln(1 + x)``: the absolute error near 0 is ~1e-16.
-INVERSE_FUNCTIONS: dict[Any, Callable[[Expr], Expr]] = {
-    np.exp: exp_or_null,
-    np.expm1: lambda x: sub(exp_or_null(x), lit(1.0)),
-    np.log: _when(_gt(0.0), lambda x: Func("ln", (x,))),
-    np.log1p: _when(_gt(-1.0), lambda x: Func("ln", (total([lit(1.0), x]),))),
-    np.log10: _when(_gt(0.0), lambda x: Func("log10", (x,))),
-    np.sqrt: _when(_ge(0.0), lambda x: Func("sqrt", (x,))),
-    np.square: lambda x: mul(x, x),
-}
-
-
-def _inverse(owner: Any, tr: Any, ctx: Context) -> Callable[[Expr], Expr]:
-    """``transformer_.inverse_transform`` of one column, as sklearn writes it."""
-    if type(tr) is PowerTransformer:
-        return lambda x: power_inverse(tr, x, ctx)
-    if type(tr) is QuantileTransformer:
-        return lambda x: quantile_inverse(tr, x, ctx)
-    if type(tr) is FunctionTransformer:
-        fn = tr.inverse_func
-        if tr.inv_kw_args:
-            raise UnsupportedEstimatorError(f"{_name(owner)}: inverse_func with inv_kw_args is not supported")
-        if fn is None:
-            return lambda x: x
-        for known, form in INVERSE_FUNCTIONS.items():
-            if fn is known:
-                return form
-        names = ", ".join(f"numpy.{f.__name__}" for f in INVERSE_FUNCTIONS)
-        raise UnsupportedEstimatorError(
-            f"{_name(owner)}: inverse_func={getattr(fn, '__name__', fn)!r} cannot be compiled; supported: {names}"
-        )
-    if type(tr) is StandardScaler:  # X *= scale_; X += mean_
-        s = single_target(tr.scale_) if tr.with_std and tr.scale_ is not None else 1.0
-        m = single_target(tr.mean_) if tr.with_mean and tr.mean_ is not None else 0.0
-        return lambda x: total([mul(x, lit(s)), lit(m)])
-    if type(tr) is MinMaxScaler:  # X -= min_; X /= scale_
-        lo, sc = single_target(tr.min_), single_target(tr.scale_)
-        return lambda x: div(sub(x, lit(lo)), lit(sc))
-    if type(tr) is MaxAbsScaler:  # X *= scale_
-        ma = single_target(tr.scale_)
-        return lambda x: mul(x, lit(ma))
-    if type(tr) is RobustScaler:  # X *= scale_; X += center_
-        rs = single_target(tr.scale_) if tr.with_scaling else 1.0
-        rc = single_target(tr.center_) if tr.with_centering else 0.0
-        return lambda x: total([mul(x, lit(rs)), lit(rc)])
-    raise UnsupportedEstimatorError(
-        f"{_name(owner)}: transformer {_name(tr)} cannot be inverted in SQL; use StandardScaler, "
-        "MinMaxScaler, MaxAbsScaler, RobustScaler, PowerTransformer, QuantileTransformer or "
-        "func/inverse_func NumPy functions"
-    )
-
-
 @register(TransformedTargetRegressor)
 def assemble_transformed_target(est: Any, features: list[Feature], ctx: Context) -> Prediction:
     """``transformer_.inverse_transform(regressor_.predict(X))``."""
-    inverse = _inverse(est, est.transformer_, ctx)
+    try:
+        inverse = inverse_transform(est.transformer_, ctx)
+    except UnsupportedEstimatorError as err:
+        raise UnsupportedEstimatorError(f"{_name(est)}: {err}") from None
     p = predict(est.regressor_, features, ctx)
     if p.kind != "regressor":
         raise UnsupportedEstimatorError(f"{_name(est)}: {_name(est.regressor_)} is not a regressor")

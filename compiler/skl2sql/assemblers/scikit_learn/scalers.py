@@ -9,15 +9,17 @@ NULL propagation through arithmetic, so no guards are needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
 
-from ...ir import add, clip, div, lit, mul, sub
+from ...ir import Expr, add, clip, div, lit, mul, sub, total
 from ..context import Context
 from ..interface import Feature
-from ..registry import register
+from ..registry import register, register_inverse
+from ..shared.inverse_transforms import single_target
 
 __all__ = [
     "assemble_standard_scaler",
@@ -74,3 +76,36 @@ def assemble_minmax_scaler(est: MinMaxScaler, features: list[Feature], ctx: Cont
 def assemble_maxabs_scaler(est: MaxAbsScaler, features: list[Feature], ctx: Context) -> list[Feature]:
     scale = np.asarray(est.scale_, dtype=np.float64)
     return _center_scale(features, ctx, None, scale)
+
+
+# -- inverse_transform of one column (a TransformedTargetRegressor's target) --------------------
+
+
+@register_inverse(StandardScaler)
+def standard_scaler_inverse(tr: StandardScaler, ctx: Context) -> Callable[[Expr], Expr]:
+    """``X *= scale_; X += mean_``."""
+    s = single_target(tr.scale_) if tr.with_std and tr.scale_ is not None else 1.0
+    m = single_target(tr.mean_) if tr.with_mean and tr.mean_ is not None else 0.0
+    return lambda x: total([mul(x, lit(s)), lit(m)])
+
+
+@register_inverse(MinMaxScaler)
+def minmax_scaler_inverse(tr: MinMaxScaler, ctx: Context) -> Callable[[Expr], Expr]:
+    """``X -= min_; X /= scale_``."""
+    lo, sc = single_target(tr.min_), single_target(tr.scale_)
+    return lambda x: div(sub(x, lit(lo)), lit(sc))
+
+
+@register_inverse(MaxAbsScaler)
+def maxabs_scaler_inverse(tr: MaxAbsScaler, ctx: Context) -> Callable[[Expr], Expr]:
+    """``X *= scale_``."""
+    ma = single_target(tr.scale_)
+    return lambda x: mul(x, lit(ma))
+
+
+@register_inverse(RobustScaler)
+def robust_scaler_inverse(tr: RobustScaler, ctx: Context) -> Callable[[Expr], Expr]:
+    """``X *= scale_; X += center_``."""
+    rs = single_target(tr.scale_) if tr.with_scaling else 1.0
+    rc = single_target(tr.center_) if tr.with_centering else 0.0
+    return lambda x: total([mul(x, lit(rs)), lit(rc)])

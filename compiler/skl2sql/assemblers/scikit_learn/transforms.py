@@ -30,7 +30,8 @@ from ...errors import UnsupportedEstimatorError
 from ...ir import Arith, Case, Compare, Expr, Func, Or, add, case, clip, div, greatest, lit, mul, sub, total
 from ..context import Context
 from ..interface import Feature
-from ..registry import register
+from ..registry import register, register_inverse
+from ..shared.inverse_transforms import function_inverse, power_inverse, quantile_inverse
 from ..shared.normal_dist import normal_ppf
 from ..shared.prep_common import EXP_MAX, expm1, guard_row, interp, log1p
 
@@ -277,3 +278,20 @@ def assemble_function_transformer(est: FunctionTransformer, features: list[Featu
         names = [f.name for f in features]
     return [Feature(o, n) for o, n in zip(outs, names, strict=True)]
 
+
+# -- inverse_transform of one column (a TransformedTargetRegressor's target) --------------------
+
+
+@register_inverse(PowerTransformer)
+def power_transformer_inverse(tr: PowerTransformer, ctx: Context) -> Callable[[Expr], Expr]:
+    return lambda x: power_inverse(tr, x, ctx)
+
+
+@register_inverse(QuantileTransformer)
+def quantile_transformer_inverse(tr: QuantileTransformer, ctx: Context) -> Callable[[Expr], Expr]:
+    return lambda x: quantile_inverse(tr, x, ctx)
+
+
+@register_inverse(FunctionTransformer)
+def function_transformer_inverse(tr: FunctionTransformer, ctx: Context) -> Callable[[Expr], Expr]:
+    return function_inverse(tr)

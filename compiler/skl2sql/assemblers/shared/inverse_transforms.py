@@ -17,19 +17,20 @@ transformers of a TransformedTargetRegressor (``transformer_.inverse_transform(p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from sklearn.preprocessing import PowerTransformer, QuantileTransformer
+from sklearn.preprocessing import FunctionTransformer, PowerTransformer, QuantileTransformer
 
 from ...errors import UnsupportedEstimatorError
-from ...ir import Case, Compare, Expr, add, case, div, lit, mul, sub
+from ...ir import Case, Compare, Expr, Func, add, case, div, lit, mul, sub, total
 from ..context import Context
 from ..scikit_learn.linear import exp_or_null
 from .normal_dist import normal_cdf
 from .prep_common import interp, log1p, power_or_null
 
-__all__ = ["power_inverse", "quantile_inverse", "single_target"]
+__all__ = ["power_inverse", "quantile_inverse", "function_inverse", "single_target", "INVERSE_FUNCTIONS"]
 
 #: sklearn's ``BOUNDS_THRESHOLD`` in ``_transform_col``.
 _BOUNDS = 1e-7
@@ -89,3 +90,47 @@ def quantile_inverse(tr: QuantileTransformer, x: Expr, ctx: Context) -> Expr:
     else:
         raise UnsupportedEstimatorError(f"QuantileTransformer(output_distribution={tr.output_distribution!r}) cannot be inverted")
     return case([(low, lit(float(q[0]))), (high, lit(float(q[-1])))], interp(x, refs, q, ctx))
+
+
+def _when(cond: Callable[[Expr], Expr], f: Callable[[Expr], Expr]) -> Callable[[Expr], Expr]:
+    """``f(x)`` where ``cond(x)`` holds, else NULL (NumPy's NaN/-inf outside the domain)."""
+    return lambda x: Case(((cond(x), f(x)),), None)
+
+
+def _gt(v: float) -> Callable[[Expr], Expr]:
+    return lambda x: Compare(">", x, lit(v))
+
+
+def _ge(v: float) -> Callable[[Expr], Expr]:
+    return lambda x: Compare(">=", x, lit(v))
+
+
+#: NumPy ufuncs accepted as ``inverse_func`` and their SQL forms. Outside a function's domain
+#: NumPy gives NaN or ±inf; SQL engines raise there, so those rows give NULL. ``exp``/``expm1``
+#: give NULL where NumPy overflows to inf. ``expm1(x)`` is written ``exp(x) - 1`` and
+#: ``log1p(x)`` ``ln(1 + x)``: the absolute error near 0 is ~1e-16.
+INVERSE_FUNCTIONS: dict[Any, Callable[[Expr], Expr]] = {
+    np.exp: exp_or_null,
+    np.expm1: lambda x: sub(exp_or_null(x), lit(1.0)),
+    np.log: _when(_gt(0.0), lambda x: Func("ln", (x,))),
+    np.log1p: _when(_gt(-1.0), lambda x: Func("ln", (total([lit(1.0), x]),))),
+    np.log10: _when(_gt(0.0), lambda x: Func("log10", (x,))),
+    np.sqrt: _when(_ge(0.0), lambda x: Func("sqrt", (x,))),
+    np.square: lambda x: mul(x, x),
+}
+
+
+def function_inverse(tr: FunctionTransformer) -> Callable[[Expr], Expr]:
+    """``inverse_func`` of a FunctionTransformer (identity when None), from :data:`INVERSE_FUNCTIONS`."""
+    fn = tr.inverse_func
+    if tr.inv_kw_args:
+        raise UnsupportedEstimatorError("inverse_func with inv_kw_args is not supported")
+    if fn is None:
+        return lambda x: x
+    for known, form in INVERSE_FUNCTIONS.items():
+        if fn is known:
+            return form
+    names = ", ".join(f"numpy.{f.__name__}" for f in INVERSE_FUNCTIONS)
+    raise UnsupportedEstimatorError(
+        f"inverse_func={getattr(fn, '__name__', fn)!r} cannot be compiled; supported: {names}"
+    )

@@ -1,0 +1,80 @@
+{#- Generated from skl2sql's dialect policies (compiler/skl2sql/dialects/) by
+    `python -m skl2sql.dbt.dialect_macros`; do not edit: test_dbt_files checks it is current.
+    The package's macros read each target's rules here, so they say what the compiled SQL says. -#}
+
+{#- An input read as a double (`x`, already cast) with a stored NaN read as NULL, scikit-learn's
+    missing value (DialectPolicy.nan_as_null); targets whose float types hold no NaN keep `x`. -#}
+{% macro nan_as_null(x) -%}
+    {{ return(adapter.dispatch('nan_as_null', 'skl2sql')(x)) }}
+{%- endmacro %}
+
+{% macro default__nan_as_null(x) -%}
+    {{ x }}
+{%- endmacro %}
+
+{% macro athena__nan_as_null(x) -%}
+    CASE WHEN IS_NAN({{ x }}) THEN NULL ELSE {{ x }} END
+{%- endmacro %}
+
+{% macro bigquery__nan_as_null(x) -%}
+    CASE WHEN IS_NAN({{ x }}) THEN NULL ELSE {{ x }} END
+{%- endmacro %}
+
+{% macro clickhouse__nan_as_null(x) -%}
+    CASE WHEN isNaN({{ x }}) THEN NULL ELSE {{ x }} END
+{%- endmacro %}
+
+{% macro databricks__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE))
+{%- endmacro %}
+
+{% macro duckdb__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE))
+{%- endmacro %}
+
+{% macro postgres__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE PRECISION))
+{%- endmacro %}
+
+{% macro presto__nan_as_null(x) -%}
+    CASE WHEN IS_NAN({{ x }}) THEN NULL ELSE {{ x }} END
+{%- endmacro %}
+
+{% macro redshift__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE PRECISION))
+{%- endmacro %}
+
+{% macro snowflake__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE))
+{%- endmacro %}
+
+{% macro spark__nan_as_null(x) -%}
+    NULLIF({{ x }}, CAST('NaN' AS DOUBLE))
+{%- endmacro %}
+
+{% macro trino__nan_as_null(x) -%}
+    CASE WHEN IS_NAN({{ x }}) THEN NULL ELSE {{ x }} END
+{%- endmacro %}
+
+{#- The magnitude below which an input read as a finite number is read as 0, where the engine
+    raises on underflow (DialectPolicy.flush_tiny); none elsewhere. -#}
+{% macro flush_below() -%}
+    {{ return(adapter.dispatch('flush_below', 'skl2sql')()) }}
+{%- endmacro %}
+
+{% macro default__flush_below() -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro postgres__flush_below() -%}
+    {{ return(1.4916681462400413e-154) }}
+{%- endmacro %}
+
+{% macro redshift__flush_below() -%}
+    {{ return(1.4916681462400413e-154) }}
+{%- endmacro %}
+
+{#- The largest finite double, as SQL text (skl2sql.ir.DOUBLE_MAX). -#}
+{% macro double_max() -%}
+    1.7976931348623157E308
+{%- endmacro %}
