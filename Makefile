@@ -19,7 +19,7 @@ demo: setup
 	$(BIN)/python demo/run_demo.py
 
 lint: setup
-	$(BIN)/ruff check compiler warehouse_tests benchmarks demo
+	$(BIN)/ruff check compiler warehouse_tests benchmarks demo tools
 
 typecheck: setup
 	$(BIN)/mypy

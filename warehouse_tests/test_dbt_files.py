@@ -57,6 +57,31 @@ def test_re_adding_the_same_model_rewrites_the_same_bytes(tmp_path: Path) -> Non
         assert f"{{% macro {target}__score_churn__v{first.version}(relation, batch=true)" in macro
 
 
+def test_the_registry_schema_is_declared_once(tmp_path: Path) -> None:
+    """The registry's columns come from ``RegistryEntry``'s fields: the seed's header, its column
+    types, the registry model's SELECT and its documented, tested columns."""
+    import csv
+    import io
+
+    import yaml
+
+    from skl2sql.dbt.registry import REGISTRY_COLUMNS, REGISTRY_DERIVED, registry_schema
+
+    project = _project(tmp_path)
+    add_model(_churn()[0], name="churn", project=project, input="stg_customers", keep=["customer_id"])
+    seed = (project / "seeds" / "skl2sql" / "skl2sql_registry.csv").read_text()
+    assert tuple(next(csv.reader(io.StringIO(seed)))) == REGISTRY_COLUMNS
+    seeds = yaml.safe_load((project / "seeds" / "skl2sql" / "_skl2sql_seeds.yml").read_text())["seeds"]
+    (registry,) = [s for s in seeds if s["name"] == "skl2sql_registry"]
+    assert registry["config"]["column_types"] == {c["name"]: c["sql_type"] for c in registry_schema()}
+    model = (project / "models" / "skl2sql" / "skl2sql_models.sql").read_text()
+    assert f"skl2sql.registry_select(ref(\"skl2sql_registry\"), {list(REGISTRY_COLUMNS)!r})".replace("'", '"') in model
+    doc = yaml.safe_load((project / "models" / "skl2sql" / "_skl2sql_models.yml").read_text())["models"][0]
+    assert [c["name"] for c in doc["columns"]] == [*REGISTRY_COLUMNS, *(n for n, _ in REGISTRY_DERIVED)]
+    tested = {c["name"] for c in doc["columns"] if c.get("data_tests") == ["not_null"]}
+    assert tested == {c["name"] for c in registry_schema() if c["not_null"]}
+
+
 def test_a_changed_model_is_a_new_version_and_the_old_one_stays(tmp_path: Path) -> None:
     project = _project(tmp_path)
     kw = {"name": "churn", "project": project, "input": "stg_customers", "keep": ["customer_id"]}

@@ -24,7 +24,8 @@ from skl2sql.errors import UnsupportedEstimatorError
 
 lgb = pytest.importorskip("lightgbm")
 
-from skl2sql.assemblers.libraries.lightgbm_models import K_ZERO_THRESHOLD, parse_model_text  # noqa: E402
+from skl2sql.assemblers.libraries.lightgbm_models import K_ZERO_THRESHOLD  # noqa: E402
+from skl2sql.assemblers.model_files.lightgbm_text import parse_model_text  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------
 # Probe rows
@@ -453,7 +454,8 @@ XGB_RTOL = 1e-5
 
 xgb = pytest.importorskip("xgboost")
 
-from skl2sql.assemblers.libraries.xgboost_models import base_margins, parse_model_json  # noqa: E402
+from skl2sql.assemblers.libraries.xgboost_models import base_margins  # noqa: E402
+from skl2sql.assemblers.model_files.xgboost_json import parse_model_json  # noqa: E402
 
 
 def xgb_splits(booster: Any, names: Sequence[str]) -> list[tuple[str, float]]:

@@ -47,7 +47,17 @@ from ..lowering import render
 from ..sql import build_select
 from ..util.gc_pause import paused_gc
 from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
-from .registry import REGISTRY_SEED, RegistryEntry, dumps, read_registry, upsert, write_registry
+from .registry import (
+    REGISTRY_COLUMNS,
+    REGISTRY_DERIVED,
+    REGISTRY_SEED,
+    RegistryEntry,
+    dumps,
+    read_registry,
+    registry_schema,
+    upsert,
+    write_registry,
+)
 from .templating import render_template
 from .text import HEADER_SQL, HEADER_YAML, csv_text, jinja_literal, jinja_sql_body, yaml_dump
 from .tree_data import TREE_COLUMNS, TreeNodes
@@ -211,30 +221,21 @@ def _version_macro_sql(name: str, version: str, compiled: dict[str, tuple[str, s
     """One macro per dbt target type. ``compiled[target]``: the SQL laid out for scoring a whole
     table and for a view queried with filters (``batch=false``); written once where they agree."""
     macro = f"score_{name}__v{version}"
-    lines = [
-        HEADER_SQL,
-        f"{{#- model {name}, version {version}: one implementation per compiled dbt target type -#}}\n",
-        f"{{% macro {macro}(relation, batch=true) -%}}\n",
-        f"    {{{{ return(adapter.dispatch({jinja_literal(macro)})(relation, batch)) }}}}\n",
-        "{%- endmacro %}\n\n",
-        f"{{% macro default__{macro}(relation, batch=true) -%}}\n",
-        f"    {{{{ return(skl2sql.raise_not_compiled({jinja_literal(name)}, {jinja_literal(version)}, "
-        f"{jinja_literal(sorted(compiled))})) }}}}\n",
-        "{%- endmacro %}\n",
-    ]
-    for target in sorted(compiled):
-        batch_sql, view_sql = compiled[target]
-        lines.append(f"\n{{% macro {target}__{macro}(relation, batch=true) -%}}\n")
-        if batch_sql == view_sql:
-            lines += [batch_sql, "\n"]
-        else:
-            lines += ["{%- if batch -%}\n", batch_sql, "\n{%- else -%}\n", view_sql, "\n{%- endif -%}\n"]
-        lines.append("{%- endmacro %}\n")
-    return "".join(lines)
+    return render_template(
+        "score_version.sql",
+        header=HEADER_SQL,
+        name=name,
+        version=version,
+        macro=macro,
+        macro_literal=jinja_literal(macro),
+        name_literal=jinja_literal(name),
+        version_literal=jinja_literal(version),
+        targets_literal=jinja_literal(sorted(compiled)),
+        compiled=[(t, *compiled[t]) for t in sorted(compiled)],
+    )
 
 
 def _data_macro_sql(name: str, version: str, spec: LinearWeights | TreeNodes, keep: Sequence[str]) -> str:
-    macro = f"score_{name}__v{version}"
     seed = _seed_name(name, spec)
     args = [
         "relation",
@@ -253,63 +254,34 @@ def _data_macro_sql(name: str, version: str, spec: LinearWeights | TreeNodes, ke
             args.append("float32_range=false")
     else:
         generic = "score_linear_from_weights"
-    return (
-        HEADER_SQL
-        + f"{{#- model {name}, version {version}: parameters in seed {seed}, scored by the package's generic macro -#}}\n"
-        + f"{{% macro {macro}(relation, batch=true) -%}}\n"
-        + f"    {{{{ return(skl2sql.{generic}({', '.join(args)})) }}}}\n"
-        + "{%- endmacro %}\n"
+    return render_template(
+        "score_version_data.sql", header=HEADER_SQL, name=name, version=version, seed=seed,
+        macro=f"score_{name}__v{version}", generic=generic, args=", ".join(args),
     )
 
 
 def _switch_macro_sql(name: str, versions: Sequence[str]) -> str:
-    lines = [
-        HEADER_SQL,
-        f"{{#- score a relation with model {name}: the given version, else the pinned or latest one -#}}\n",
-        f"{{% macro score_{name}(relation, version=none, batch=true) -%}}\n",
-        f"    {{%- set v = version or score_{name}_version() -%}}\n",
-    ]
-    for i, v in enumerate(versions):
-        kw = "if" if i == 0 else "elif"
-        lines.append(f"    {{%- {kw} v == {jinja_literal(v)} -%}}\n")
-        lines.append(f"        {{{{ return(score_{name}__v{v}(relation, batch)) }}}}\n")
-    lines += [
-        "    {%- else -%}\n",
-        f"        {{{{ exceptions.raise_compiler_error(\"skl2sql: model {name} has no version '\" ~ v ~ \"'; "
-        f"registered versions: {', '.join(versions)}\") }}}}\n",
-        "    {%- endif -%}\n",
-        "{%- endmacro %}\n",
-    ]
-    return "".join(lines)
+    return render_template(
+        "score_switch.sql", header=HEADER_SQL, name=name,
+        versions=[(v, jinja_literal(v)) for v in versions], version_list=", ".join(versions),
+    )
 
 
 def _version_default_sql(name: str, default: str) -> str:
-    return (
-        HEADER_SQL
-        + f"{{#- the version of model {name} that predict_{name} uses: vars: {{skl2sql_versions: {{{name}: ...}}}} pins one -#}}\n"
-        + f"{{% macro score_{name}_version() -%}}\n"
-        + f"    {{{{ return(var(\"skl2sql_versions\", {{}}).get({jinja_literal(name)}, {jinja_literal(default)})) }}}}\n"
-        + "{%- endmacro %}\n"
+    return render_template(
+        "score_version_default.sql", header=HEADER_SQL, name=name,
+        name_literal=jinja_literal(name), default_literal=jinja_literal(default),
     )
 
 
 def _depends_on(param_seeds: Sequence[str]) -> str:
     """dbt infers no dependency on a seed referenced only inside a macro: declare it."""
-    return "".join(f"-- depends_on: {{{{ ref({jinja_literal(seed)}) }}}}\n" for seed in param_seeds)
-
-
-#: Scoring models run the package's session settings first (PostgreSQL: JIT off; see the macro).
-_SESSION_CONFIG = '{{ config(pre_hook="{{ skl2sql.scoring_session() }}") }}\n'
+    return render_template("depends_on.sql", seeds=[jinja_literal(seed) for seed in param_seeds])
 
 
 def _predict_sql(name: str, input_jinja: str, param_seeds: Sequence[str]) -> str:
-    return (
-        HEADER_SQL
-        + f"{{#- every row of the input scored by model {name}; materialization set in dbt_project.yml -#}}\n"
-        + _SESSION_CONFIG
-        + _depends_on(param_seeds)
-        + "{# a view is laid out for filtered queries, a table for scoring all rows (batch) #}\n"
-        + f"{{{{ score_{name}({input_jinja}, batch=(config.get('materialized') != 'view')) }}}}\n"
+    return render_template(
+        "predict.sql", header=HEADER_SQL, name=name, input=input_jinja, depends_on=_depends_on(param_seeds)
     )
 
 
@@ -432,45 +404,21 @@ _TREE_TYPES = {"model_version": "varchar", "tree": "integer", "node": "integer",
                "right_child": "integer", "output": "integer", "value": "float8"}
 
 
-_REGISTRY_COLUMNS_DOC: tuple[tuple[str, str, bool], ...] = (
-    ("model_name", "name given to `skl2sql dbt add --name`; predict_<model_name> scores with it", True),
-    ("model_version", "content hash of the compiled model (first 12 hex digits of a SHA-256)", True),
-    ("mode", "sql: compiled SQL in a macro; data: parameters in the seed skl2sql_weights_<name> or skl2sql_trees_<name>", False),
-    ("estimator", "class name of the fitted estimator", False),
-    ("task", "classifier, regressor, multioutput or transformer", False),
-    ("input_relation", "the model or source the predict model scores", False),
-    ("keep", "JSON list of key columns passed through", False),
-    ("batch_column", "input column that names a scoring batch in predict_<name>_log (NULL = dbt invocation id)", False),
-    ("features", "JSON list of input features with their types", False),
-    ("outputs", "JSON list of output columns", False),
-    ("classes", "JSON map from per-class output column to class label", False),
-    ("dialects", "JSON list of dbt target types the model was compiled for", False),
-    ("library_versions", "JSON map of library versions at compile time (scikit-learn, skl2sql, ...)", False),
-    ("training_metrics", "JSON map of training metrics given to `skl2sql dbt add --metric`", False),
-    ("created_at", "UTC time this version was first added", True),
-    ("is_default", "true for the version added last", False),
-    ("is_active", "true for the version predict_<model_name> uses (pinned by var skl2sql_versions, else default)", False),
-)
-
-
 def _registry_model_sql() -> str:
-    return (
-        HEADER_SQL
-        + "{#- the model registry: one row per model version (package macro skl2sql.registry_select) -#}\n"
-        + '{{ config(materialized="table") }}\n'
-        + f"{{{{ skl2sql.registry_select(ref({jinja_literal(REGISTRY_SEED)})) }}}}\n"
-    )
+    return render_template("registry_model.sql", header=HEADER_SQL, seed_literal=jinja_literal(REGISTRY_SEED),
+                           columns_literal=jinja_literal(list(REGISTRY_COLUMNS)))
 
 
 def _registry_model_yaml() -> str:
     columns: list[dict[str, Any]] = []
-    for col, text, not_null in _REGISTRY_COLUMNS_DOC:
-        entry: dict[str, Any] = {"name": col, "description": text}
-        if not_null:
+    for col in registry_schema():
+        entry: dict[str, Any] = {"name": col["name"], "description": col["description"]}
+        if col["not_null"]:
             entry["data_tests"] = ["not_null"]
-        if col == "mode":
-            entry["data_tests"] = [{"accepted_values": {"arguments": {"values": ["sql", "data"]}}}]
+        if col["accepted"]:
+            entry["data_tests"] = [{"accepted_values": {"arguments": {"values": list(col["accepted"])}}}]
         columns.append(entry)
+    columns += [{"name": name, "description": text} for name, text in REGISTRY_DERIVED]
     doc = {
         "version": 2,
         "models": [{
@@ -485,21 +433,13 @@ def _registry_model_yaml() -> str:
 
 
 def _seeds_yaml(param_seeds: Sequence[str]) -> str:
-    text_cols = ["model_name", "model_version", "mode", "estimator", "task", "input_relation", "keep",
-                 "batch_column", "features", "outputs", "classes", "dialects", "library_versions",
-                 "training_metrics"]
-    registry_types = {c: "varchar" for c in text_cols}
-    registry_types["is_default"] = "boolean"
-    registry_types["created_at"] = "timestamp"
+    registry_types = {c["name"]: c["sql_type"] for c in registry_schema()}
     seeds: list[dict[str, Any]] = [
         {
             "name": REGISTRY_SEED,
             "description": "skl2sql model registry: one row per model version (written by skl2sql dbt add).",
             "config": {"column_types": registry_types},
-            "columns": [
-                {"name": "model_name", "data_tests": ["not_null"]},
-                {"name": "model_version", "data_tests": ["not_null"]},
-            ],
+            "columns": [{"name": c["name"], "data_tests": ["not_null"]} for c in registry_schema() if c["not_null"]],
         }
     ]
     for s in param_seeds:

@@ -13,41 +13,64 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .text import csv_text
 
-__all__ = ["RegistryEntry", "REGISTRY_SEED", "REGISTRY_COLUMNS", "read_registry", "write_registry", "upsert"]
+__all__ = ["RegistryEntry", "REGISTRY_SEED", "REGISTRY_COLUMNS", "REGISTRY_DERIVED", "registry_schema", "read_registry", "write_registry", "upsert"]
 
 #: Seed name (and CSV file stem) of the registry in the dbt project.
 REGISTRY_SEED = "skl2sql_registry"
+
+
+def _column(sql_type: str, description: str, *, not_null: bool = False, accepted: tuple[str, ...] = ()) -> Any:
+    """A registry column: its seed type, its description and its tests, declared once with the
+    field (the seed's column types, the registry model's docs and tests and its SELECT are all
+    read from these)."""
+    return field(metadata={"sql_type": sql_type, "description": description, "not_null": not_null, "accepted": accepted})
 
 
 @dataclass(frozen=True)
 class RegistryEntry:
     """One model version. JSON-valued fields are stored as compact, key-sorted JSON text."""
 
-    model_name: str
-    model_version: str
-    is_default: bool
-    mode: str  # "sql" (compiled SQL) or "data" (parameters in seeds, generic SQL)
-    estimator: str
-    task: str
-    input_relation: str
-    keep: str  # JSON list
-    batch_column: str | None
-    features: str  # JSON list of {"name", "type"}
-    outputs: str  # JSON list
-    classes: str  # JSON {output column: label}
-    dialects: str  # JSON list of dbt target types compiled for
-    library_versions: str  # JSON {library: version}
-    training_metrics: str | None  # JSON {metric: value}
-    created_at: str  # UTC, "YYYY-MM-DD HH:MM:SS"
+    model_name: str = _column("varchar", "name given to `skl2sql dbt add --name`; predict_<model_name> scores with it",
+                              not_null=True)
+    model_version: str = _column("varchar", "content hash of the compiled model (first 12 hex digits of a SHA-256)",
+                                 not_null=True)
+    is_default: bool = _column("boolean", "true for the version added last")
+    mode: str = _column("varchar", "sql: compiled SQL in a macro; data: parameters in the seed skl2sql_weights_<name> "
+                        "or skl2sql_trees_<name>", accepted=("sql", "data"))
+    estimator: str = _column("varchar", "class name of the fitted estimator")
+    task: str = _column("varchar", "classifier, regressor, multioutput or transformer")
+    input_relation: str = _column("varchar", "the model or source the predict model scores")
+    keep: str = _column("varchar", "JSON list of key columns passed through")
+    batch_column: str | None = _column("varchar", "input column that names a scoring batch in predict_<name>_log "
+                                       "(NULL = dbt invocation id)")
+    features: str = _column("varchar", "JSON list of input features with their types")
+    outputs: str = _column("varchar", "JSON list of output columns")
+    classes: str = _column("varchar", "JSON map from per-class output column to class label")
+    dialects: str = _column("varchar", "JSON list of dbt target types the model was compiled for")
+    library_versions: str = _column("varchar", "JSON map of library versions at compile time (scikit-learn, skl2sql, ...)")
+    training_metrics: str | None = _column("varchar", "JSON map of training metrics given to `skl2sql dbt add --metric`")
+    created_at: str = _column("timestamp", "UTC time this version was first added", not_null=True)  # "YYYY-MM-DD HH:MM:SS"
+
+
+#: What the registry model adds to the seed's columns (name, description).
+REGISTRY_DERIVED: tuple[tuple[str, str], ...] = (
+    ("is_active", "true for the version predict_<model_name> uses (pinned by var skl2sql_versions, else default)"),
+)
 
 
 REGISTRY_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(RegistryEntry))
+
+
+def registry_schema() -> list[dict[str, Any]]:
+    """Each seed column's name and the metadata declared with it (sql_type, description,
+    not_null, accepted values), in seed order."""
+    return [{"name": f.name, **f.metadata} for f in fields(RegistryEntry)]
 
 
 def dumps(value: Any) -> str:

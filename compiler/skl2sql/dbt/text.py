@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..errors import Skl2SqlError
+
 __all__ = [
     "HEADER_SQL",
     "HEADER_YAML",
@@ -48,7 +50,7 @@ def jinja_literal(value: Any) -> str:
         return json.dumps(value, ensure_ascii=True)
     if hasattr(value, "item"):  # numpy scalar
         return jinja_literal(value.item())
-    raise TypeError(f"cannot write {type(value).__name__} as a Jinja literal")
+    raise Skl2SqlError(f"cannot write {type(value).__name__} as a Jinja literal")
 
 
 def jinja_sql_body(pieces: Sequence[str], joiner: str) -> str:
@@ -59,7 +61,7 @@ def jinja_sql_body(pieces: Sequence[str], joiner: str) -> str:
     out: list[str] = []
     for piece in pieces:
         if "endraw" in piece:
-            raise ValueError("generated SQL contains the text 'endraw', which cannot be embedded in a dbt macro")
+            raise Skl2SqlError("generated SQL contains the text 'endraw', which cannot be embedded in a dbt macro")
         if any(o in piece for o in _JINJA_OPENERS) or "#}" in piece or "%}" in piece or "}}" in piece:
             out.append("{% raw %}" + piece + "{% endraw %}")
         else:

@@ -273,8 +273,9 @@ def _xgboost(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, lis
     ``float32(x) < split`` as a float64 boundary (``x <= d``); missing values go where
     ``default_left`` says; start values are the base margins as XGBoost computes them."""
     from ..assemblers.libraries import xgboost_models as xm
+    from ..assemblers.model_files import xgboost_json
 
-    model = xm.model_of(est.get_booster(), xm.best_iterations(est))
+    model = xgboost_json.model_of(est.get_booster(), xgboost_json.best_iterations(est))
     if model.categorical:
         raise _unsupported(est, "categorical splits are not supported as node rows (nor categorical inputs)")
     if model.num_target > 1:
@@ -337,10 +338,11 @@ def _lightgbm(est: Any, names: Sequence[str], classifier: bool) -> tuple[str, li
     double (see :func:`_lightgbm_threshold`), leaves summed in double from 0 in tree order, as
     LightGBM does."""
     from ..assemblers.libraries import lightgbm_models as lm
+    from ..assemblers.model_files import lightgbm_text
 
     if callable(getattr(est, "objective", None)):
         raise _unsupported(est, "a custom (callable) objective")
-    model = lm.model_of(est.booster_)
+    model = lightgbm_text.model_of(est.booster_)
     obj = model.objective
     if model.average_output or "sqrt" in model.objective_params or obj == "multiclassova":
         raise _unsupported(est, f"objective {obj!r} with these options (random-forest mode, sqrt, one-vs-all)")

@@ -21,6 +21,8 @@ import typing
 from dataclasses import dataclass, fields
 from typing import Literal as TypingLiteral
 
+from ..errors import Skl2SqlError
+
 __all__ = [
     "Expr",
     "Column",
@@ -98,7 +100,7 @@ class Func:
 
     def __post_init__(self) -> None:
         if self.name not in FUNCTIONS:
-            raise ValueError(f"unknown IR function {self.name!r}")
+            raise Skl2SqlError(f"internal: unknown IR function {self.name!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from itertools import islice
 from operator import attrgetter, is_
 from typing import Any, TypeVar
 
+from ..errors import Skl2SqlError
 from .nodes import CHILD_FIELDS, NODE_TYPES, ArrayForm, Column, Expr, Lookup
 
 __all__ = ["children", "rebuild", "walk", "fold", "substitute", "resolve_lookups", "rewritten"]
@@ -170,7 +171,7 @@ def resolve_lookups(e: Expr, arrays: bool) -> Expr:
             if arrays:
                 return (n.index,)
             if n.fallback is None:
-                raise ValueError("a Lookup without a fallback cannot be written without arrays")
+                raise Skl2SqlError("internal: a Lookup without a fallback cannot be written without arrays")
             return (n.fallback,)
         if type(n) is ArrayForm:
             return (n.value if arrays else n.plain,)

@@ -41,7 +41,7 @@ from sklearn.tree import (
     ExtraTreeRegressor,
 )
 
-from ...errors import UnsupportedEstimatorError
+from ...errors import Skl2SqlError, UnsupportedEstimatorError
 from ...ir import And, Case, Compare, Expr, IsNull, Lookup, Or, div, lit, total
 from ..context import Context
 from ..interface import Feature, Prediction, label_literal, several
@@ -222,7 +222,7 @@ def running_sum(
     write the per-output CASEs, as for plain expressions)."""
     if not per_tree:
         if start is None:
-            raise ValueError("running_sum of nothing")
+            raise Skl2SqlError("internal: running_sum of nothing")
         return list(start)
     first = per_tree[0]
     k = len(first.values) if isinstance(first, LeafValues) else len(first)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ...errors import ModelLoadError
 from ...ir import DOUBLE_MAX, And, Case, Cast, Column, Compare, Expr, IsNull, Literal, Not, Or, lit, total
 from ...program import Stage
 from ..context import Context
@@ -54,7 +55,7 @@ def at_most(x: Expr, t: float) -> Expr:
     finite literals only: ``t = +inf`` is "x is a number" (every value, +inf included),
     ``t = -inf`` is "x is -inf" (``x < -DOUBLE_MAX``)."""
     if math.isnan(t):
-        raise ValueError("NaN threshold")
+        raise ModelLoadError("a split threshold is NaN: the model is damaged")
     if t == math.inf:
         return Not(IsNull(x))
     if t == -math.inf:
@@ -220,7 +221,7 @@ def float32_le_threshold(t: float) -> float:
     ``m``, or equal to it and the tie rounds down to ``a`` (``a`` has an even significand). ``m`` is
     exact in double (25 significant bits)."""
     if math.isnan(t):
-        raise ValueError("NaN threshold")
+        raise ModelLoadError("a split threshold is NaN: the model is damaged")
     if t == math.inf:
         return math.inf
     a = np.float32(t)
@@ -244,7 +245,7 @@ def float32_lt_threshold(s: float) -> float:
     (XGBoost's rule): ``float32(x) < s`` is ``float32(x) <= prev_float32(s)``."""
     s32 = np.float32(s)
     if float(s32) != float(s):
-        raise ValueError(f"{s!r} is not a float32 value")
+        raise ModelLoadError(f"split value {s!r} is not a float32 value: the model is damaged")
     return float32_le_threshold(float(np.nextafter(s32, np.float32(-np.inf))))
 
 

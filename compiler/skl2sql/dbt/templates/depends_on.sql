@@ -1,0 +1,2 @@
+[% for seed in seeds %]-- depends_on: {{ ref([[ seed ]]) }}
+[% endfor %]
