@@ -1,6 +1,7 @@
-{#- exp(x) with x clamped at -700: PostgreSQL raises "value out of range: underflow" below about
+{#- exp(x) with x clamped at -700 (skl2sql.exp_limit()): PostgreSQL raises "value out of range: underflow" below about
     -745, where every engine's exp is 0 to within 1e-304 anyway. Written as CASE (not GREATEST,
     which skips NULLs on some engines) so a NULL x stays NULL. `x` is a SQL expression. -#}
 {% macro safe_exp(x) -%}
-    exp(case when ({{ x }}) < cast(-700 as {{ skl2sql.type_double() }}) then cast(-700 as {{ skl2sql.type_double() }}) else ({{ x }}) end)
+    {%- set floor = "cast(-" ~ skl2sql.exp_limit() ~ " as " ~ skl2sql.type_double() ~ ")" -%}
+    exp(case when ({{ x }}) < {{ floor }} then {{ floor }} else ({{ x }}) end)
 {%- endmacro %}

@@ -3,6 +3,6 @@
     NULL in, NULL out. `z` is a SQL expression. -#}
 {% macro sigmoid(z) -%}
     {%- set neg = "(0 - (" ~ z ~ "))" -%}
-    {%- set bound = "cast(700 as " ~ skl2sql.type_double() ~ ")" -%}
+    {%- set bound = "cast(" ~ skl2sql.exp_limit() ~ " as " ~ skl2sql.type_double() ~ ")" -%}
     1 / (1 + exp(case when {{ neg }} < -{{ bound }} then -{{ bound }} when {{ neg }} > {{ bound }} then {{ bound }} else {{ neg }} end))
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Generated from skl2sql's dialect policies (compiler/skl2sql/dialects/) by
+{#- Generated from skl2sql's dialect policies (compiler/skl2sql/dialects/) and constants by
     `python -m skl2sql.dbt.dialect_macros`; do not edit: test_dbt_files checks it is current.
     The package's macros read each target's rules here, so they say what the compiled SQL says. -#}
 
@@ -74,7 +74,13 @@
     {{ return(1.4916681462400413e-154) }}
 {%- endmacro %}
 
-{#- The largest finite double, as SQL text (skl2sql.ir.DOUBLE_MAX). -#}
+{#- The compiler's numeric constants, so the macros write what the compiled SQL writes: the largest
+    finite double (skl2sql.ir.DOUBLE_MAX), and the magnitude exp() arguments are clamped to
+    (skl2sql.ir.EXP_FLOOR: PostgreSQL raises on exp() underflow below about -745). -#}
 {% macro double_max() -%}
     1.7976931348623157E308
+{%- endmacro %}
+
+{% macro exp_limit() -%}
+    700
 {%- endmacro %}

@@ -14,7 +14,7 @@ import sys
 from sqlglot import exp
 
 from ..dialects import POLICIES
-from ..ir import DOUBLE_MAX
+from ..ir import DOUBLE_MAX, EXP_FLOOR
 from ..lowering import float_text, render
 from .templating import render_template
 
@@ -40,6 +40,7 @@ def dialect_macros() -> str:
         nan_as_null=sorted(nan),
         flush_below=sorted(flush),
         double_max=float_text(DOUBLE_MAX),
+        exp_limit=format(-EXP_FLOOR, "g"),
     )
 
 

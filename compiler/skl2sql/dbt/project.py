@@ -44,6 +44,7 @@ from ..dialects import dbt_target_type, dialect_for_dbt_target, resolve_dialect
 from ..errors import SchemaError, Skl2SqlError
 from ..ir import Cast, Column, walk
 from ..lowering import render
+from ..lowering.select import render_around_table
 from ..sql import build_select
 from ..util.gc_pause import paused_gc
 from .data_mode import WEIGHT_COLUMNS, LinearWeights, model_as_data
@@ -79,7 +80,6 @@ DEFAULT_DIALECTS: tuple[str, ...] = ("duckdb",)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 _PLACEHOLDER = "skl2sql_relation_placeholder_0f3a"
-_MARKER = "skl2sql_relation_marker_0f3a"
 
 
 @dataclass
@@ -117,21 +117,10 @@ def _profile_target_types(project: Path) -> list[str]:
 
 
 def relation_macro_sql(compiled_sql_tree: exp.Expression, dialect: str) -> str:
-    """Render a SELECT over the placeholder table as macro text reading ``{{ relation }}``.
-
-    The table node is located by sqlglot and swapped for an unquoted marker; the rendered text
-    must then contain the marker exactly as often as the table was read."""
-    policy = resolve_dialect(dialect)
-    tree = compiled_sql_tree.copy()
-    count = 0
-    for table in list(tree.find_all(exp.Table)):
-        if table.name == _PLACEHOLDER and not table.args.get("db"):
-            table.replace(exp.Table(this=exp.Identifier(this=_MARKER, quoted=False)))
-            count += 1
-    text = render(tree, policy)
-    pieces = text.split(_MARKER)
-    if count == 0 or len(pieces) != count + 1:
-        raise Skl2SqlError("could not place the input relation in the compiled SQL")
+    """Render a SELECT over the placeholder table as macro text reading ``{{ relation }}``: the
+    text around each read of the table (:func:`~skl2sql.lowering.select.render_around_table`),
+    joined by the Jinja expression."""
+    pieces = render_around_table(compiled_sql_tree, _PLACEHOLDER, resolve_dialect(dialect))
     return jinja_sql_body(pieces, "{{ relation }}")
 
 

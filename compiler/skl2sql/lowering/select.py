@@ -12,11 +12,11 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, SqlglotError, UnsupportedError
 
 from ..dialects import DialectPolicy
-from ..errors import SchemaError, UnsupportedDialectError
+from ..errors import SchemaError, Skl2SqlError, UnsupportedDialectError
 from ..plan.layout import Layout
 from .expressions import Lowerer, column, ident
 
-__all__ = ["write_select", "write_expressions", "render", "parse_table"]
+__all__ = ["write_select", "write_expressions", "render", "render_around_table", "parse_table"]
 
 
 def parse_table(table: str, policy: DialectPolicy) -> exp.Table:
@@ -95,3 +95,23 @@ def render(node: exp.Expression, policy: DialectPolicy, pretty: bool = False) ->
         return node.sql(dialect=policy.name, unsupported_level=ErrorLevel.RAISE, pretty=pretty, copy=False)
     except UnsupportedError as err:
         raise UnsupportedDialectError(f"dialect {policy.name!r} cannot express this model: {err}") from None
+
+
+#: Stands for the table in the rendered text, split on afterwards.
+_TABLE_MARKER = "skl2sql_relation_marker_0f3a"
+
+
+def render_around_table(tree: exp.Expression, table: str, policy: DialectPolicy) -> list[str]:
+    """The SQL text of ``tree`` cut at every read of the unqualified table ``table`` (a dbt macro
+    puts ``{{ relation }}`` there): the table node is located by sqlglot and swapped for a marker,
+    never found by searching the text."""
+    tree = tree.copy()
+    count = 0
+    for node in list(tree.find_all(exp.Table)):
+        if node.name == table and not node.args.get("db"):
+            node.replace(exp.Table(this=exp.Identifier(this=_TABLE_MARKER, quoted=False)))
+            count += 1
+    pieces = render(tree, policy).split(_TABLE_MARKER)
+    if count == 0 or len(pieces) != count + 1:
+        raise Skl2SqlError("could not place the input relation in the compiled SQL")
+    return pieces
