@@ -61,7 +61,6 @@ from sklearn.svm import LinearSVC, LinearSVR
 
 from ...errors import UnsupportedEstimatorError
 from ...ir import (
-    EXP_MAX,
     Arith,
     Case,
     Compare,
@@ -69,7 +68,6 @@ from ...ir import (
     clip,
     div,
     lit,
-    safe_exp,
     sigmoid,
     softmax,
     sub,
@@ -79,24 +77,14 @@ from ..context import Context
 from ..interface import Feature, Prediction, label_literal, several
 from ..registry import register
 from ..shared.one_hot import OneHotFolding
-from ..shared.prep_common import all_present, wide_argmax
+from ..shared.prep_common import all_present, exp_or_null, wide_argmax
 
 __all__ = [
     "linear_scores",
     "classifier_from_scores",
-    "exp_or_null",
     "REGRESSORS",
     "CLASSIFIERS",
 ]
-
-
-def exp_or_null(z: Expr) -> Expr:
-    """``exp(z)``, NULL where it would overflow to infinity (above :data:`skl2sql.ir.EXP_MAX`:
-    NumPy returns ``inf``, which SQL cannot hold: PostgreSQL and MariaDB raise, failing the whole
-    query).
-
-    Underflow is clamped by :func:`skl2sql.ir.safe_exp` (absolute error below 1e-300)."""
-    return Case(((Compare("<=", z, lit(EXP_MAX)), safe_exp(z)),), None)
 
 
 def linear_scores(

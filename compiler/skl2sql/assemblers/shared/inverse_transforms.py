@@ -26,9 +26,8 @@ from sklearn.preprocessing import FunctionTransformer, PowerTransformer, Quantil
 from ...errors import UnsupportedEstimatorError
 from ...ir import Case, Compare, Expr, Func, add, case, div, lit, mul, sub, total
 from ..context import Context
-from ..scikit_learn.linear import exp_or_null
 from .normal_dist import normal_cdf
-from .prep_common import interp, log1p, power_or_null
+from .prep_common import exp_or_null, interp, log1p, power_or_null
 
 __all__ = ["power_inverse", "quantile_inverse", "function_inverse", "single_target", "INVERSE_FUNCTIONS"]
 

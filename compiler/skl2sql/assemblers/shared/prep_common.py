@@ -46,6 +46,7 @@ from ...ir import (
     div,
     lit,
     mul,
+    safe_exp,
     sub,
     total,
 )
@@ -53,6 +54,7 @@ from ..context import Context
 from ..interface import Feature
 
 __all__ = [
+    "exp_or_null",
     "fitted_inputs",
     "dense",
     "dot",
@@ -316,3 +318,12 @@ def piecewise(x: Expr, bounds: Sequence[float], pieces: Sequence[Expr]) -> Expr:
     mid = (n + 1) // 2
     split = lit(bounds[mid - 1])
     return Case(((Compare("<", x, split), build(0, mid - 1)), (Compare(">=", x, split), build(mid, n))), None)
+
+
+def exp_or_null(z: Expr) -> Expr:
+    """``exp(z)``, NULL where it would overflow to infinity (above :data:`skl2sql.ir.EXP_MAX`:
+    NumPy returns ``inf``, which SQL cannot hold: PostgreSQL and MariaDB raise, failing the whole
+    query).
+
+    Underflow is clamped by :func:`skl2sql.ir.safe_exp` (absolute error below 1e-300)."""
+    return Case(((Compare("<=", z, lit(EXP_MAX)), safe_exp(z)),), None)
