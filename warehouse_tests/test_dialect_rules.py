@@ -9,6 +9,7 @@ silently move another.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import fields
 from typing import Any
 
@@ -45,7 +46,7 @@ def _forest() -> Any:
     rng = np.random.default_rng(1)
     X = pd.DataFrame({"a": rng.normal(size=1000), "b": rng.normal(size=1000)})
     y = ((X["a"] > X["b"]) ^ (rng.random(1000) < 0.2)).astype(int)
-    return RandomForestClassifier(n_estimators=20, max_depth=8, random_state=0).fit(X, y)
+    return RandomForestClassifier(n_estimators=8, max_depth=8, random_state=0).fit(X, y)
 
 
 MODELS = {"numeric": _numeric, "categories": lambda: _categories(3), "many_categories": lambda: _categories(12),
@@ -53,7 +54,9 @@ MODELS = {"numeric": _numeric, "categories": lambda: _categories(3), "many_categ
 _built: dict[str, Any] = {}
 
 
+@functools.cache
 def sql(model: str, dialect: str) -> str:
+    """The model's SQL for the dialect, compiled once per test session and worker."""
     if model not in _built:
         _built[model] = MODELS[model]()
     return skl2sql.compile(_built[model], table="t", dialect=dialect).sql
